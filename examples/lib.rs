@@ -1,0 +1,1 @@
+//! Runnable examples of embedding star; see the `[[example]]` targets.

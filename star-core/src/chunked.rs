@@ -1,0 +1,1 @@
+//! The chunked test format (placeholder, filled in below).

@@ -1,0 +1,387 @@
+//! Tokens and source positions.
+//!
+//! A [`Token`] is what the [`Scanner`](super::Scanner) hands to the parser: a kind, the
+//! span of source text it came from, and for literals and names a decoded value. Every
+//! position carries the byte offset (for slicing and snippets) together with the 1-based
+//! line and column (for messages), so no later stage ever has to re-scan text to find a
+//! line number. Columns count Unicode scalar values, as the reference implementation does.
+
+use std::fmt;
+
+use num_bigint::BigInt;
+
+/// A position in the source: byte offset, and 1-based line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pos {
+    /// Byte offset from the start of the input.
+    pub offset: u32,
+    /// 1-based line number.
+    pub line: u32,
+    /// 1-based column number, counted in Unicode scalar values.
+    pub col: u32,
+}
+
+impl Pos {
+    /// The position of the first byte of an input.
+    pub const START: Pos = Pos {
+        offset: 0,
+        line: 1,
+        col: 1,
+    };
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.col)
+    }
+}
+
+/// A half-open range of source text, `[start, end)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    /// Position of the first byte.
+    pub start: Pos,
+    /// Position just past the last byte.
+    pub end: Pos,
+}
+
+impl Span {
+    /// A span from `start` to `end`.
+    pub fn new(start: Pos, end: Pos) -> Span {
+        Span { start, end }
+    }
+
+    /// An empty span at `pos`.
+    pub fn point(pos: Pos) -> Span {
+        Span {
+            start: pos,
+            end: pos,
+        }
+    }
+
+    /// The smallest span covering both `self` and `other`.
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    /// The byte range of this span, for slicing the source.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start.offset as usize..self.end.offset as usize
+    }
+}
+
+macro_rules! token_kinds {
+    ($( $(#[$doc:meta])* $name:ident => $text:literal, )*) => {
+        /// The kind of a token.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum TokenKind {
+            $( $(#[$doc])* $name, )*
+        }
+
+        impl TokenKind {
+            /// How the reference implementation names this token in messages
+            /// (`'('`, `identifier`, `newline`, `for`, ...).
+            pub fn describe(self) -> &'static str {
+                match self { $( TokenKind::$name => $text, )* }
+            }
+        }
+    };
+}
+
+token_kinds! {
+    /// End of a logical line.
+    Newline => "newline",
+    /// Increase of indentation.
+    Indent => "indent",
+    /// Decrease of indentation.
+    Outdent => "outdent",
+    /// End of input.
+    Eof => "end of file",
+    /// A lexical error; the token's value holds the message.
+    Error => "error",
+    /// An identifier.
+    Ident => "identifier",
+    /// An integer literal.
+    Int => "int literal",
+    /// A floating-point literal.
+    Float => "float literal",
+    /// A string literal.
+    String => "string literal",
+    /// A bytes literal.
+    Bytes => "bytes literal",
+    /// An f-string literal (`f"..."`); its value holds the raw, undecoded body.
+    FString => "f-string literal",
+
+    /// `and`
+    And => "and",
+    /// `break`
+    Break => "break",
+    /// `continue`
+    Continue => "continue",
+    /// `def`
+    Def => "def",
+    /// `elif`
+    Elif => "elif",
+    /// `else`
+    Else => "else",
+    /// `for`
+    For => "for",
+    /// `if`
+    If => "if",
+    /// `in`
+    In => "in",
+    /// `lambda`
+    Lambda => "lambda",
+    /// `load`
+    Load => "load",
+    /// `not`
+    Not => "not",
+    /// `not in` (made by the parser, never by the scanner)
+    NotIn => "not in",
+    /// `or`
+    Or => "or",
+    /// `pass`
+    Pass => "pass",
+    /// `return`
+    Return => "return",
+    /// `while`
+    While => "while",
+
+    /// `+`
+    Plus => "'+'",
+    /// `-`
+    Minus => "'-'",
+    /// `*`
+    Star => "'*'",
+    /// `/`
+    Slash => "'/'",
+    /// `//`
+    SlashSlash => "'//'",
+    /// `%`
+    Percent => "'%'",
+    /// `&`
+    Amp => "'&'",
+    /// `|`
+    Pipe => "'|'",
+    /// `^`
+    Caret => "'^'",
+    /// `~`
+    Tilde => "'~'",
+    /// `<<`
+    LtLt => "'<<'",
+    /// `>>`
+    GtGt => "'>>'",
+    /// `**`
+    StarStar => "'**'",
+    /// `.`
+    Dot => "'.'",
+    /// `,`
+    Comma => "','",
+    /// `=`
+    Eq => "'='",
+    /// `;`
+    Semi => "';'",
+    /// `:`
+    Colon => "':'",
+    /// `(`
+    LParen => "'('",
+    /// `)`
+    RParen => "')'",
+    /// `[`
+    LBrack => "'['",
+    /// `]`
+    RBrack => "']'",
+    /// `{`
+    LBrace => "'{'",
+    /// `}`
+    RBrace => "'}'",
+    /// `<`
+    Lt => "'<'",
+    /// `>`
+    Gt => "'>'",
+    /// `>=`
+    Ge => "'>='",
+    /// `<=`
+    Le => "'<='",
+    /// `==`
+    EqEq => "'=='",
+    /// `!=`
+    Ne => "'!='",
+    /// `+=`
+    PlusEq => "'+='",
+    /// `-=`
+    MinusEq => "'-='",
+    /// `*=`
+    StarEq => "'*='",
+    /// `/=`
+    SlashEq => "'/='",
+    /// `//=`
+    SlashSlashEq => "'//='",
+    /// `%=`
+    PercentEq => "'%='",
+    /// `&=`
+    AmpEq => "'&='",
+    /// `|=`
+    PipeEq => "'|='",
+    /// `^=`
+    CaretEq => "'^='",
+    /// `<<=`
+    LtLtEq => "'<<='",
+    /// `>>=`
+    GtGtEq => "'>>='",
+}
+
+impl TokenKind {
+    /// The keyword spelled `word`, if it is one.
+    pub fn keyword(word: &str) -> Option<TokenKind> {
+        Some(match word {
+            "and" => TokenKind::And,
+            "break" => TokenKind::Break,
+            "continue" => TokenKind::Continue,
+            "def" => TokenKind::Def,
+            "elif" => TokenKind::Elif,
+            "else" => TokenKind::Else,
+            "for" => TokenKind::For,
+            "if" => TokenKind::If,
+            "in" => TokenKind::In,
+            "lambda" => TokenKind::Lambda,
+            "load" => TokenKind::Load,
+            "not" => TokenKind::Not,
+            "or" => TokenKind::Or,
+            "pass" => TokenKind::Pass,
+            "return" => TokenKind::Return,
+            "while" => TokenKind::While,
+            _ => return None,
+        })
+    }
+
+    /// Whether this token is a keyword (and so not usable as an identifier).
+    pub fn is_keyword(self) -> bool {
+        use TokenKind::*;
+        matches!(
+            self,
+            And | Break
+                | Continue
+                | Def
+                | Elif
+                | Else
+                | For
+                | If
+                | In
+                | Lambda
+                | Load
+                | Not
+                | Or
+                | Pass
+                | Return
+                | While
+        )
+    }
+
+    /// For an augmented assignment operator (`+=`), the binary operator it applies (`+`).
+    pub fn augmented_op(self) -> Option<TokenKind> {
+        use TokenKind::*;
+        Some(match self {
+            PlusEq => Plus,
+            MinusEq => Minus,
+            StarEq => Star,
+            SlashEq => Slash,
+            SlashSlashEq => SlashSlash,
+            PercentEq => Percent,
+            AmpEq => Amp,
+            PipeEq => Pipe,
+            CaretEq => Caret,
+            LtLtEq => LtLt,
+            GtGtEq => GtGt,
+            _ => return None,
+        })
+    }
+
+    /// The source text of an operator or keyword token.
+    pub fn text(self) -> &'static str {
+        let d = self.describe();
+        d.strip_prefix('\'')
+            .and_then(|s| s.strip_suffix('\''))
+            .unwrap_or(d)
+    }
+}
+
+/// Python keywords that Starlark reserves: using one is a lexical error.
+pub const RESERVED_WORDS: &[&str] = &[
+    "as", "assert", "async", "await", "class", "del", "except", "finally", "from", "global",
+    "import", "is", "nonlocal", "raise", "try", "with", "yield",
+];
+
+/// The decoded value of a literal or identifier token.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum TokenValue {
+    /// Operators, keywords and layout tokens have no value.
+    #[default]
+    None,
+    /// An identifier's name.
+    Name(Box<str>),
+    /// An integer literal that fits in 64 bits.
+    Int(i64),
+    /// An integer literal beyond 64 bits.
+    BigInt(Box<BigInt>),
+    /// A float literal.
+    Float(f64),
+    /// A decoded string literal (always valid UTF-8), or an f-string's raw body.
+    Str(Box<str>),
+    /// A decoded bytes literal.
+    Bytes(Box<[u8]>),
+    /// A lexical error's message.
+    Error(Box<str>),
+}
+
+/// A token: its kind, where it is, and its value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Token {
+    /// What kind of token this is.
+    pub kind: TokenKind,
+    /// The source text it covers.
+    pub span: Span,
+    /// Its decoded value, for names and literals.
+    pub value: TokenValue,
+    /// For a string literal: whether it was written raw (`r"..."`), which load statements
+    /// and error messages sometimes need to know.
+    pub raw: bool,
+}
+
+impl Token {
+    /// A token without a value.
+    pub fn new(kind: TokenKind, span: Span) -> Token {
+        Token {
+            kind,
+            span,
+            value: TokenValue::None,
+            raw: false,
+        }
+    }
+
+    /// The identifier's name, or "" for other tokens.
+    pub fn name(&self) -> &str {
+        match &self.value {
+            TokenValue::Name(n) => n,
+            _ => "",
+        }
+    }
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.value {
+            TokenValue::None => f.write_str(self.kind.text()),
+            TokenValue::Name(n) => write!(f, "{n}"),
+            TokenValue::Int(i) => write!(f, "{i}"),
+            TokenValue::BigInt(i) => write!(f, "{i}"),
+            TokenValue::Float(x) => write!(f, "{x:?}"),
+            TokenValue::Str(s) => write!(f, "{s:?}"),
+            TokenValue::Bytes(b) => write!(f, "b\"{}\"", b.escape_ascii()),
+            TokenValue::Error(m) => write!(f, "error: {m}"),
+        }
+    }
+}

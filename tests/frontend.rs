@@ -1,0 +1,1 @@
+//! Front-end integration tests (filled in below).
