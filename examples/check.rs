@@ -8,7 +8,11 @@ use star_core::{check_source, Dialect};
 fn main() {
     let src = "def greet(name):\n    return \"hello, \" + nmae\n\nprint(greet(\"world\"))\n";
     let report = check_source("greet.star", src, &Dialect::standard());
-    println!("{} statement(s), {} problem(s)", report.module.stmts.len(), report.errors.len());
+    println!(
+        "{} statement(s), {} problem(s)",
+        report.module.stmts.len(),
+        report.errors.len()
+    );
     for d in &report.errors {
         print!("{}", render(d, src, false));
     }

@@ -1,1 +1,276 @@
-fn main() {}
+//! The `star` command: check, parse and test Starlark files.
+//!
+//! * `star check FILE...` parses and resolves without executing (the dry run).
+//! * `star parse --ast FILE` prints the syntax tree.
+//! * `star test [--mode=parse|resolve|exec] [--ignore-messages] FILE...` runs files in
+//!   the reference implementation's chunked test format.
+
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use star_core::chunked::{self, Mode};
+use star_core::diagnostics::{check_source, render};
+use star_core::dialect::Construct;
+use star_core::syntax::{self, dump_module};
+use star_core::Dialect;
+
+#[derive(Parser)]
+#[command(
+    name = "star",
+    version,
+    about = "A Starlark interpreter with streaming execution"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse and resolve files without executing them; print every problem.
+    Check {
+        /// Files to check (`-` for standard input).
+        #[arg(required = true)]
+        files: Vec<String>,
+        #[command(flatten)]
+        dialect: DialectFlags,
+    },
+    /// Print the syntax tree of a file.
+    Parse {
+        /// Print the AST (the default and only format for now).
+        #[arg(long)]
+        ast: bool,
+        /// Resolve names too, and show each identifier's scope and slot.
+        #[arg(long)]
+        resolve: bool,
+        /// The file (`-` for standard input).
+        file: String,
+        #[command(flatten)]
+        dialect: DialectFlags,
+    },
+    /// Run files in the chunked test format.
+    Test {
+        /// How to process each chunk.
+        #[arg(long, default_value = "exec", value_parser = ["exec", "resolve", "parse"])]
+        mode: String,
+        /// Pass when an error occurs on an expected line, whatever its message.
+        #[arg(long)]
+        ignore_messages: bool,
+        /// Test files.
+        #[arg(required = true)]
+        files: Vec<String>,
+    },
+}
+
+/// Dialect switches shared by the commands that read programs.
+#[derive(Args, Clone, Default)]
+struct DialectFlags {
+    /// Allow the `set` built-in.
+    #[arg(long)]
+    set: bool,
+    /// Allow `while` loops.
+    #[arg(long = "while")]
+    while_: bool,
+    /// Allow recursion.
+    #[arg(long)]
+    recursion: bool,
+    /// Allow `if`/`for`/`while` at top level.
+    #[arg(long)]
+    toplevel_control: bool,
+    /// Allow rebinding top-level names.
+    #[arg(long)]
+    globalreassign: bool,
+    /// Allow f-strings.
+    #[arg(long)]
+    fstrings: bool,
+    /// Make `load` bind globals.
+    #[arg(long)]
+    loadbindsglobally: bool,
+    /// Turn on every optional feature.
+    #[arg(long)]
+    extended: bool,
+    /// Forbid a construct (def, lambda, load, for, while, if, comprehension, f-string);
+    /// repeatable.
+    #[arg(long, value_name = "CONSTRUCT")]
+    forbid: Vec<String>,
+}
+
+impl DialectFlags {
+    fn dialect(&self) -> Result<Dialect, String> {
+        let mut d = if self.extended {
+            Dialect::extended()
+        } else {
+            Dialect::standard()
+        };
+        d.sets |= self.set;
+        d.while_loops |= self.while_;
+        d.recursion |= self.recursion;
+        d.toplevel_control |= self.toplevel_control;
+        d.global_reassign |= self.globalreassign;
+        d.fstrings |= self.fstrings;
+        d.load_binds_globally |= self.loadbindsglobally;
+        for name in &self.forbid {
+            match Construct::from_name(name) {
+                Some(c) => d.forbidden.push(c),
+                None => {
+                    let all: Vec<&str> = Construct::ALL.iter().map(|c| c.name()).collect();
+                    return Err(format!(
+                        "unknown construct {name:?} for --forbid (want one of: {})",
+                        all.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(d)
+    }
+}
+
+/// Reads a file, or standard input for `-`.
+fn read_source(path: &str) -> Result<String, String> {
+    let bytes = if path == "-" {
+        let mut b = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .map_err(|e| format!("<stdin>: {e}"))?;
+        b
+    } else {
+        std::fs::read(path).map_err(|e| format!("{path}: {e}"))?
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{path}: invalid UTF-8 at byte {}",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+fn display_name(path: &str) -> &str {
+    if path == "-" {
+        "<stdin>"
+    } else {
+        path
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { files, dialect } => check(&files, &dialect),
+        Command::Parse {
+            ast: _,
+            resolve,
+            file,
+            dialect,
+        } => parse(&file, resolve, &dialect),
+        Command::Test {
+            mode,
+            ignore_messages,
+            files,
+        } => test(&files, Mode::from_name(&mode).unwrap(), ignore_messages),
+    }
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("star: {msg}");
+    ExitCode::from(2)
+}
+
+fn check(files: &[String], flags: &DialectFlags) -> ExitCode {
+    let dialect = match flags.dialect() {
+        Ok(d) => d,
+        Err(e) => return usage_error(&e),
+    };
+    let color = std::io::stderr().is_terminal();
+    let mut failed = false;
+    for path in files {
+        let src = match read_source(path) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("star: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        let report = check_source(display_name(path), &src, &dialect);
+        for d in &report.errors {
+            eprint!("{}", render(d, &src, color));
+        }
+        failed |= !report.errors.is_empty();
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn parse(path: &str, resolve: bool, flags: &DialectFlags) -> ExitCode {
+    let dialect = match flags.dialect() {
+        Ok(d) => d,
+        Err(e) => return usage_error(&e),
+    };
+    let src = match read_source(path) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e),
+    };
+    let color = std::io::stderr().is_terminal();
+    let (module, errors) = if resolve {
+        let r = check_source(display_name(path), &src, &dialect);
+        (r.module, r.errors)
+    } else {
+        let (m, errs) = syntax::parse(&src, dialect.scan_options());
+        let errs = errs
+            .into_iter()
+            .map(|e| star_core::Diagnostic::syntax(display_name(path), e))
+            .collect();
+        (m, errs)
+    };
+    print!("{}", dump_module(&module));
+    for d in &errors {
+        eprint!("{}", render(d, &src, color));
+    }
+    if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn test(files: &[String], mode: Mode, ignore_messages: bool) -> ExitCode {
+    if mode == Mode::Exec {
+        return usage_error(
+            "--mode=exec needs the evaluator, which is not built yet; use --mode=parse or --mode=resolve",
+        );
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let (mut passed, mut failed) = (0, 0);
+    for path in files {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = writeln!(out, "FAIL {path}:0: cannot read file: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        let report = chunked::run_file(path, &text, mode, ignore_messages, None);
+        for p in &report.problems {
+            let _ = writeln!(
+                out,
+                "FAIL {path}:{}: {}",
+                p.line,
+                p.reason.replace('\n', "\\n")
+            );
+        }
+        passed += report.passed;
+        failed += report.failed;
+    }
+    let _ = writeln!(out, "{passed} passed, {failed} failed");
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

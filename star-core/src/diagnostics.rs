@@ -158,8 +158,11 @@ mod tests {
         let r = check_source("a.star", src, &Dialect::standard());
         assert_eq!(r.errors.len(), 1);
         let out = render(&r.errors[0], src, false);
-        assert!(out.contains("a.star:2:8"), "{out}");
-        assert!(out.contains("got newline, want primary expression"), "{out}");
-        assert!(out.contains("y = x +"), "{out}");
+        assert!(out.contains("a.star:3:1"), "{out}");
+        assert!(
+            out.contains("got newline, want primary expression"),
+            "{out}"
+        );
+        assert!(out.contains("3 │"), "{out}");
     }
 }

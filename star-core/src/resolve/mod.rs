@@ -44,10 +44,39 @@ pub use spell::nearest;
 
 /// The names of the universe: the spec's built-in functions and constants.
 pub const UNIVERSE: &[&str] = &[
-    "None", "True", "False", "abs", "any", "all", "bool", "bytes", "chr", "dict", "dir",
-    "enumerate", "fail", "float", "getattr", "hasattr", "hash", "int", "len", "list", "max",
-    "min", "ord", "print", "range", "repr", "reversed", "set", "sorted", "str", "tuple",
-    "type", "zip",
+    "None",
+    "True",
+    "False",
+    "abs",
+    "any",
+    "all",
+    "bool",
+    "bytes",
+    "chr",
+    "dict",
+    "dir",
+    "enumerate",
+    "fail",
+    "float",
+    "getattr",
+    "hasattr",
+    "hash",
+    "int",
+    "len",
+    "list",
+    "max",
+    "min",
+    "ord",
+    "print",
+    "range",
+    "repr",
+    "reversed",
+    "set",
+    "sorted",
+    "str",
+    "tuple",
+    "type",
+    "zip",
 ];
 
 /// A resolver error.
@@ -634,7 +663,6 @@ impl<'a> Resolver<'a> {
                     _ => "expression",
                 };
                 self.error(span, format!("can't assign to {what}"));
-                self.expr(lhs);
             }
         }
     }
@@ -750,7 +778,10 @@ impl<'a> Resolver<'a> {
                 );
             }
             if nkw >= 256 {
-                self.error(span, format!("{nkw} keyword arguments in call, limit is 255"));
+                self.error(
+                    span,
+                    format!("{nkw} keyword arguments in call, limit is 255"),
+                );
             }
         }
     }
@@ -1089,9 +1120,7 @@ fn for_each_child(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
             f(func);
             for a in args {
                 match a {
-                    Arg::Positional(e) | Arg::Star(e) | Arg::StarStar(e) | Arg::Named(_, e) => {
-                        f(e)
-                    }
+                    Arg::Positional(e) | Arg::Star(e) | Arg::StarStar(e) | Arg::Named(_, e) => f(e),
                 }
             }
         }

@@ -9,11 +9,13 @@
 //! [`parse`] runs both over a whole input; [`StreamParser`] runs them over chunks.
 
 pub mod ast;
+pub mod dump;
 pub mod parser;
 pub mod scanner;
 pub mod token;
 
 pub use ast::*;
+pub use dump::dump_module;
 pub use parser::{parse_tokens, Parser, SyntaxError, MAX_NESTING};
 pub use scanner::{ScanOptions, Scanner};
 pub use token::{Pos, Span, Token, TokenKind, TokenValue};

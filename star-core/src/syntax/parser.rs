@@ -280,8 +280,16 @@ impl<'t> Descent<'t> {
                 msg: msg.to_string(),
             };
         }
+        // A token that ends on a later line (a newline, a multi-line string) is
+        // reported where it ends, as the reference implementation does: the error
+        // then belongs to the line the reader is on.
+        let span = if t.span.start.line != t.span.end.line {
+            Span::point(t.span.end)
+        } else {
+            t.span
+        };
         SyntaxError {
-            span: t.span,
+            span,
             msg: format!("got {}, want {}", t.kind.describe(), want),
         }
     }
@@ -676,9 +684,6 @@ impl<'t> Descent<'t> {
                 self.expect(K::Comma)?;
             }
             if self.kind() == K::RParen {
-                if matches!(params.last(), Some(Param::Star(..) | Param::StarStar(_))) {
-                    return Err(self.unexpected("parameter"));
-                }
                 break;
             }
             match self.kind() {
@@ -996,9 +1001,6 @@ impl<'t> Descent<'t> {
                 self.expect(K::Comma)?;
             }
             if self.kind() == K::RParen {
-                if matches!(args.last(), Some(Arg::Star(_) | Arg::StarStar(_))) {
-                    return Err(self.unexpected("argument"));
-                }
                 break;
             }
             match self.kind() {
@@ -1202,11 +1204,7 @@ impl<'t> Descent<'t> {
                     let cond = self.parse_test_no_cond()?;
                     clauses.push(Clause::If { cond, span });
                 }
-                _ => {
-                    return Err(
-                        self.unexpected(&format!("{}, for, or if", close.describe()))
-                    )
-                }
+                _ => return Err(self.unexpected(&format!("{}, for, or if", close.describe()))),
             }
         }
         let r = self.next();
@@ -1324,7 +1322,10 @@ impl<'t> Descent<'t> {
             let mut expr_pos = pos;
             advance(&mut expr_pos, "{");
             if expr_text.trim().is_empty() {
-                return self.err(Span::point(expr_pos), "f-string: empty expression not allowed");
+                return self.err(
+                    Span::point(expr_pos),
+                    "f-string: empty expression not allowed",
+                );
             }
             let expr = parse_expr_at(expr_text, expr_pos, self.opts)?;
             parts.push(FStringPart::Expr {

@@ -395,10 +395,7 @@ impl Scanner {
             }
             let start = self.pos;
             self.advance(1);
-            let mut tok = Token::new(TokenKind::Newline, Span::new(start, start));
-            tok.span.end.offset = start.offset + 1;
-            tok.span.end.col = start.col + 1;
-            out.push(tok);
+            self.emit(out, TokenKind::Newline, start);
             return Step::Continue;
         }
 
@@ -938,10 +935,7 @@ fn scan_number(s: &[u8]) -> NumberScan {
                 exponent = true;
             } else if octal && !allzeros {
                 let text = std::str::from_utf8(&s[1..i]).unwrap();
-                return err(
-                    i,
-                    &format!("obsolete form of octal literal; use 0o{text}"),
-                );
+                return err(i, &format!("obsolete form of octal literal; use 0o{text}"));
             } else if !allzeros {
                 return err(i, "invalid int literal");
             }
@@ -980,7 +974,11 @@ fn scan_number(s: &[u8]) -> NumberScan {
     let text = std::str::from_utf8(&s[..i]).unwrap();
     if fraction || exponent {
         // Rust's parser wants a digit after '.', as in "1.e5" -> "1.0e5".
-        let parsed = text.parse::<f64>().or_else(|_| text.replace(".e", ".0e").replace(".E", ".0E").parse::<f64>());
+        let parsed = text.parse::<f64>().or_else(|_| {
+            text.replace(".e", ".0e")
+                .replace(".E", ".0E")
+                .parse::<f64>()
+        });
         match parsed {
             Ok(x) if x.is_finite() => NumberScan::Token {
                 len: i,
