@@ -181,7 +181,7 @@ pub struct Expr {
 #[derive(Clone, Debug, PartialEq)]
 pub enum FStringPart {
     /// Literal text (with `{{`/`}}` already collapsed and escapes decoded).
-    Text(Box<str>),
+    Text(Box<[u8]>),
     /// `{expr}`, `{expr!r}` or `{expr!s}`, with an optional format spec after `:`.
     Expr {
         /// The interpolated expression.
@@ -204,8 +204,8 @@ pub enum ExprKind {
     BigInt(Box<BigInt>),
     /// A float literal.
     Float(f64),
-    /// A string literal.
-    String(Box<str>),
+    /// A string literal (bytes, usually UTF-8).
+    String(Box<[u8]>),
     /// A bytes literal.
     Bytes(Box<[u8]>),
     /// An f-string.

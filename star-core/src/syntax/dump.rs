@@ -180,15 +180,19 @@ impl Dumper {
             ExprKind::Int(i) => self.line(depth, &format!("Int {i} @{at}")),
             ExprKind::BigInt(i) => self.line(depth, &format!("Int {i} @{at}")),
             ExprKind::Float(x) => self.line(depth, &format!("Float {x:?} @{at}")),
-            ExprKind::String(s) => self.line(depth, &format!("String {s:?} @{at}")),
+            ExprKind::String(s) => {
+                self.line(depth, &format!("String {} @{at}", super::token::quote(s)))
+            }
             ExprKind::Bytes(b) => {
-                self.line(depth, &format!("Bytes b\"{}\" @{at}", b.escape_ascii()))
+                self.line(depth, &format!("Bytes b{} @{at}", super::token::quote(b)))
             }
             ExprKind::FString(parts) => {
                 self.line(depth, &format!("FString @{at}"));
                 for p in parts {
                     match p {
-                        FStringPart::Text(t) => self.line(depth + 1, &format!("text {t:?}")),
+                        FStringPart::Text(t) => {
+                            self.line(depth + 1, &format!("text {}", super::token::quote(t)))
+                        }
                         FStringPart::Expr {
                             expr,
                             conversion,

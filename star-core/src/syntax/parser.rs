@@ -538,7 +538,7 @@ impl<'t> Descent<'t> {
         };
         self.next();
         match v {
-            TokenValue::Str(s) => s,
+            TokenValue::Str(s) => String::from_utf8_lossy(&s).into(),
             _ => "".into(),
         }
     }
@@ -1052,13 +1052,13 @@ impl<'t> Descent<'t> {
                     TokenValue::Float(f) => ExprKind::Float(f),
                     TokenValue::Str(s) => ExprKind::String(s),
                     TokenValue::Bytes(b) => ExprKind::Bytes(b),
-                    _ => ExprKind::String("".into()),
+                    _ => ExprKind::String(Box::default()),
                 }
             }
             K::FString => {
                 let v = std::mem::take(&mut self.toks[self.i].value);
                 self.next();
-                let TokenValue::Str(body) = v else {
+                let TokenValue::Text(body) = v else {
                     unreachable!("f-string tokens carry their body")
                 };
                 ExprKind::FString(self.parse_fstring(&body, span)?)

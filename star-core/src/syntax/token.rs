@@ -311,8 +311,8 @@ impl TokenKind {
 
 /// Python keywords that Starlark reserves: using one is a lexical error.
 pub const RESERVED_WORDS: &[&str] = &[
-    "as", "assert", "async", "await", "class", "del", "except", "finally", "from", "global",
-    "import", "is", "nonlocal", "raise", "try", "with", "yield",
+    "as", "class", "del", "except", "finally", "from", "global", "import", "is", "nonlocal",
+    "raise", "try", "with", "yield",
 ];
 
 /// The decoded value of a literal or identifier token.
@@ -329,8 +329,11 @@ pub enum TokenValue {
     BigInt(Box<BigInt>),
     /// A float literal.
     Float(f64),
-    /// A decoded string literal (always valid UTF-8), or an f-string's raw body.
-    Str(Box<str>),
+    /// A decoded string literal: bytes, usually but not necessarily UTF-8 (`"\xff"` is
+    /// a one-byte string, as in the reference implementation).
+    Str(Box<[u8]>),
+    /// An f-string's raw, undecoded body.
+    Text(Box<str>),
     /// A decoded bytes literal.
     Bytes(Box<[u8]>),
     /// A lexical error's message.
@@ -379,9 +382,37 @@ impl fmt::Display for Token {
             TokenValue::Int(i) => write!(f, "{i}"),
             TokenValue::BigInt(i) => write!(f, "{i}"),
             TokenValue::Float(x) => write!(f, "{x:?}"),
-            TokenValue::Str(s) => write!(f, "{s:?}"),
-            TokenValue::Bytes(b) => write!(f, "b\"{}\"", b.escape_ascii()),
+            TokenValue::Str(s) => f.write_str(&quote(s)),
+            TokenValue::Text(s) => write!(f, "f{s:?}"),
+            TokenValue::Bytes(b) => write!(f, "b{}", quote(b)),
             TokenValue::Error(m) => write!(f, "error: {m}"),
         }
     }
+}
+
+/// Quotes bytes as a double-quoted literal: valid UTF-8 text stays as it is (except
+/// control characters, quotes and backslashes), other bytes become `\xNN` escapes.
+pub fn quote(s: &[u8]) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for chunk in s.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\r' => out.push_str("\\r"),
+                c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                    out.push_str(&format!("\\x{:02x}", c as u32))
+                }
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out.push('"');
+    out
 }
