@@ -306,7 +306,7 @@ pub fn run_static_chunk(file: &str, chunk: &Chunk<'_>, mode: Mode) -> Vec<Report
     for r in out {
         match r {
             Ok(s) => module.stmts.push(s),
-            Err(e) => reported.push((e.span.start, e.msg)),
+            Err(e) => reported.push((e.reference_pos(), e.msg)),
         }
     }
     if mode == Mode::Parse {

@@ -84,9 +84,16 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// Longest source line shown whole in a snippet; longer lines are shown as a window
+/// around the span.
+const MAX_SNIPPET_LINE: usize = 160;
+
 /// Renders `d` with a snippet of `src`: a header, `--> file:line:col`, the source line and
 /// a caret under the span. With `color`, ANSI colours are used.
 pub fn render(d: &Diagnostic, src: &str, color: bool) -> String {
+    if let Some((text, cols)) = long_line_window(src, d.span) {
+        return render_window(d, &text, cols);
+    }
     let file = SimpleFile::new(d.file.as_str(), src);
     let mut range = d.span.range();
     // Clamp to the text (a span may point just past the end, at EOF).
@@ -97,6 +104,10 @@ pub fn render(d: &Diagnostic, src: &str, color: bool) -> String {
     }
     while !src.is_char_boundary(range.end) {
         range.end += 1;
+    }
+    // A newline token is shown as a caret at the end of its line.
+    while range.end > range.start && matches!(src.as_bytes()[range.end - 1], b'\n' | b'\r') {
+        range.end -= 1;
     }
     let cs = CsDiagnostic::error()
         .with_message(d.message.clone())
@@ -109,6 +120,64 @@ pub fn render(d: &Diagnostic, src: &str, color: bool) -> String {
         }
     }
     term::emit_into_string(&config, &file, &cs).unwrap_or_else(|_| format!("error: {d}\n"))
+}
+
+/// The line holding `span`'s start, if it is too long to show whole: then a window
+/// of it around the span, with the span's range inside the window.
+fn long_line_window(src: &str, span: Span) -> Option<(String, std::ops::Range<usize>)> {
+    let floor = |mut i: usize| {
+        i = i.min(src.len());
+        while !src.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let ceil = |mut i: usize| {
+        i = i.min(src.len());
+        while !src.is_char_boundary(i) {
+            i += 1;
+        }
+        i
+    };
+    let start = floor(span.start.offset as usize);
+    let line_start = src[..start].rfind(['\n', '\r']).map_or(0, |k| k + 1);
+    let line_end = src[start..]
+        .find(['\n', '\r'])
+        .map_or(src.len(), |k| start + k);
+    if line_end - line_start <= MAX_SNIPPET_LINE {
+        return None;
+    }
+    let end = ceil((span.end.offset as usize).clamp(start, line_end));
+    let from = floor(start.saturating_sub(60).max(line_start));
+    let to = ceil(end.max(start).saturating_add(60).min(line_end));
+    let mut text = String::new();
+    if from > line_start {
+        text.push('…');
+    }
+    let base = text.chars().count();
+    text.push_str(&src[from..to]);
+    if to < line_end {
+        text.push('…');
+    }
+    let s = base + src[from..start].chars().count();
+    let e = s + src[start..end].chars().count();
+    Some((text, s..e))
+}
+
+/// Draws a snippet of a very long line in the renderer's style, showing only a window
+/// around the span (columns in the header stay those of the real line).
+fn render_window(d: &Diagnostic, text: &str, cols: std::ops::Range<usize>) -> String {
+    let num = d.span.start.line.to_string();
+    let pad = " ".repeat(num.len());
+    let carets = "^".repeat((cols.end - cols.start).max(1));
+    format!(
+        "error: {msg}\n{pad} ┌─ {file}:{line}:{col}\n{pad} │\n{num} │ {text}\n{pad} │ {space}{carets}\n\n",
+        msg = d.message,
+        file = d.file,
+        line = d.span.start.line,
+        col = d.span.start.col,
+        space = " ".repeat(cols.start),
+    )
 }
 
 /// The result of a dry run: the resolved module and every diagnostic, in source order.
@@ -158,11 +227,11 @@ mod tests {
         let r = check_source("a.star", src, &Dialect::standard());
         assert_eq!(r.errors.len(), 1);
         let out = render(&r.errors[0], src, false);
-        assert!(out.contains("a.star:3:1"), "{out}");
+        assert!(out.contains("a.star:2:8"), "{out}");
         assert!(
             out.contains("got newline, want primary expression"),
             "{out}"
         );
-        assert!(out.contains("3 │"), "{out}");
+        assert!(out.contains("y = x +"), "{out}");
     }
 }

@@ -305,11 +305,11 @@ impl<'a> Resolver<'a> {
             StmtKind::Expr(e) => self.toplevel_uses(e),
             StmtKind::Assign { lhs, rhs } => {
                 self.toplevel_uses(rhs);
-                self.declare_target(lhs, false);
+                self.declare_target(lhs);
             }
             StmtKind::AugAssign { lhs, rhs, .. } => {
                 self.toplevel_uses(rhs);
-                self.declare_target(lhs, true);
+                self.declare_target(lhs);
             }
             StmtKind::Def(f) => {
                 for p in f.params.iter_mut() {
@@ -331,7 +331,7 @@ impl<'a> Resolver<'a> {
             }
             StmtKind::For { vars, iter, body } => {
                 self.toplevel_uses(iter);
-                self.declare_target(vars, false);
+                self.declare_target(vars);
                 for s in body.iter_mut() {
                     self.declare_stmt(s);
                 }
@@ -396,15 +396,14 @@ impl<'a> Resolver<'a> {
         })
     }
 
-    fn declare_target(&mut self, lhs: &mut Expr, augmented: bool) {
+    fn declare_target(&mut self, lhs: &mut Expr) {
         match &mut lhs.kind {
             ExprKind::Ident(id) => self.bind_global(id),
             ExprKind::Tuple(list) | ExprKind::List(list) => {
-                if augmented {
-                    return; // reported in pass 2
-                }
+                // (An augmented assignment to a tuple or list is reported in pass 2; its
+                // names are still bound, as in the reference implementation.)
                 for x in list.iter_mut() {
-                    self.declare_target(x, augmented);
+                    self.declare_target(x);
                 }
             }
             // Index and attribute targets use names; pass 2 (or the in-order pass)

@@ -32,10 +32,34 @@ pub const MAX_NESTING: u32 = 1000;
 /// A syntax error: where, and what.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxError {
-    /// Where the error is.
+    /// Where the error is (the offending token, for an unexpected token).
     pub span: Span,
     /// What is wrong, in the reference implementation's words.
     pub msg: String,
+    /// The reference implementation reports this error where the offending token ends
+    /// rather than where it starts: "got newline, want ..." belongs to the next line.
+    pub at_end: bool,
+}
+
+impl SyntaxError {
+    /// An error at `span`.
+    pub fn new(span: Span, msg: impl Into<String>) -> SyntaxError {
+        SyntaxError {
+            span,
+            msg: msg.into(),
+            at_end: false,
+        }
+    }
+
+    /// The position the reference implementation reports (used to match expected
+    /// errors in test files, which are written against it).
+    pub fn reference_pos(&self) -> Pos {
+        if self.at_end {
+            self.span.end
+        } else {
+            self.span.start
+        }
+    }
 }
 
 type PResult<T> = Result<T, SyntaxError>;
@@ -275,30 +299,17 @@ impl<'t> Descent<'t> {
     fn unexpected(&self, want: &str) -> SyntaxError {
         let t = self.tok();
         if let TokenValue::Error(msg) = &t.value {
-            return SyntaxError {
-                span: t.span,
-                msg: msg.to_string(),
-            };
+            return SyntaxError::new(t.span, msg.to_string());
         }
-        // A token that ends on a later line (a newline, a multi-line string) is
-        // reported where it ends, as the reference implementation does: the error
-        // then belongs to the line the reader is on.
-        let span = if t.span.start.line != t.span.end.line {
-            Span::point(t.span.end)
-        } else {
-            t.span
-        };
         SyntaxError {
-            span,
+            span: t.span,
             msg: format!("got {}, want {}", t.kind.describe(), want),
+            at_end: true,
         }
     }
 
     fn err<T>(&self, span: Span, msg: impl Into<String>) -> PResult<T> {
-        Err(SyntaxError {
-            span,
-            msg: msg.into(),
-        })
+        Err(SyntaxError::new(span, msg))
     }
 
     fn expect(&mut self, k: TokenKind) -> PResult<Span> {
@@ -1246,7 +1257,7 @@ impl<'t> Descent<'t> {
                 return Ok(());
             }
             let decoded = super::scanner::decode_string(text.as_bytes(), false, false)
-                .map_err(|msg| SyntaxError { span: at, msg })?;
+                .map_err(|msg| SyntaxError::new(at, msg))?;
             text.clear();
             if let TokenValue::Str(s) = decoded {
                 parts.push(FStringPart::Text(s));
@@ -1345,12 +1356,10 @@ impl<'t> Descent<'t> {
 /// Parses `src` (whose first byte is at `pos` in the enclosing input) as a single
 /// expression.
 pub fn parse_expr_at(src: &str, pos: Pos, opts: ScanOptions) -> PResult<Expr> {
-    let mut sc = Scanner::starting_at(opts, pos);
+    let mut sc = Scanner::inside_brackets(opts, pos);
     let mut toks = Vec::new();
-    // Parenthesise implicitly: an expression may span lines inside an f-string.
     sc.push(src.as_bytes(), &mut toks);
     sc.finish(&mut toks);
-    toks.retain(|t| !matches!(t.kind, TokenKind::Newline));
     let mut p = Descent::new(&mut toks, opts);
     let e = p.parse_expr(true)?;
     if p.kind() != TokenKind::Eof {

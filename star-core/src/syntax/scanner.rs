@@ -63,8 +63,10 @@ struct StringScan {
 enum Pending {
     /// Nothing pending: the next byte starts something new.
     None,
-    /// A run of identifier or number characters, examined up to this window index.
-    Word(usize),
+    /// A run of identifier or number characters, examined up to this window index,
+    /// with the count of `.` and of exponent signs seen in it (a number has at most one
+    /// of each, so a number run stops at the second: that keeps rescans bounded).
+    Word(usize, u8, u8),
     /// A string literal being prescanned.
     Str(StringScan),
 }
@@ -149,6 +151,15 @@ impl Scanner {
         }
     }
 
+    /// A scanner for text that sits inside brackets (an f-string's `{...}`): newlines
+    /// and indentation are insignificant in it.
+    pub fn inside_brackets(opts: ScanOptions, pos: Pos) -> Scanner {
+        let mut sc = Scanner::starting_at(opts, pos);
+        sc.depth = 1;
+        sc.line_start = false;
+        sc
+    }
+
     /// Scans a whole input at once.
     pub fn scan_all(opts: ScanOptions, src: &str) -> Vec<Token> {
         let mut sc = Scanner::new(opts);
@@ -198,7 +209,7 @@ impl Scanner {
         self.base += by as u32;
         self.pending = match self.pending {
             Pending::None => Pending::None,
-            Pending::Word(i) => Pending::Word(i - by),
+            Pending::Word(i, d, s) => Pending::Word(i - by, d, s),
             Pending::Str(mut s) => {
                 s.body -= by;
                 s.next -= by;
@@ -489,7 +500,16 @@ impl Scanner {
             b':' => return self.simple(out, K::Colon, 1),
             b';' => return self.simple(out, K::Semi, 1),
             b'~' => return self.simple(out, K::Tilde, 1),
-            b'0'..=b'9' | b'.' => return self.number(out),
+            b'0'..=b'9' => return self.number(out),
+            b'.' => {
+                // A fraction like `.5`, or a plain dot.
+                return match self.at(i + 1) {
+                    Some(b'0'..=b'9') => self.number(out),
+                    Some(_) => self.simple(out, K::Dot, 1),
+                    None if self.eof => self.simple(out, K::Dot, 1),
+                    None => Step::NeedMore,
+                };
+            }
             _ => {}
         }
         if c == b'_' || c.is_ascii_alphabetic() || c >= 0x80 {
@@ -613,20 +633,28 @@ impl Scanner {
     /// window allows. Returns the index just past the run, or `None` if the run reaches
     /// the end of the window before end of input.
     fn word_run(&mut self, number: bool) -> Option<usize> {
-        let mut j = match self.pending {
-            Pending::Word(j) => j,
-            _ => self.start,
+        let (mut j, mut dots, mut signs) = match self.pending {
+            Pending::Word(j, d, s) => (j, d, s),
+            _ => (self.start, 0, 0),
         };
         let buf = &self.buf;
         while j < buf.len() {
             let b = buf[j];
-            let word = b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80;
-            let more = word
-                || (number
-                    && (b == b'.'
-                        || ((b == b'+' || b == b'-')
-                            && j > self.start
-                            && matches!(buf[j - 1], b'e' | b'E'))));
+            let more = if b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80 {
+                true
+            } else if number && b == b'.' {
+                dots += 1;
+                dots == 1
+            } else if number
+                && (b == b'+' || b == b'-')
+                && j > self.start
+                && matches!(buf[j - 1], b'e' | b'E')
+            {
+                signs += 1;
+                signs == 1
+            } else {
+                false
+            };
             if !more {
                 self.pending = Pending::None;
                 return Some(j);
@@ -637,7 +665,7 @@ impl Scanner {
             self.pending = Pending::None;
             Some(j)
         } else {
-            self.pending = Pending::Word(j);
+            self.pending = Pending::Word(j, dots, signs);
             None
         }
     }
@@ -1006,8 +1034,9 @@ fn int_value(digits: &str, radix: u32) -> TokenValue {
 /// Decodes the body of a string or bytes literal (the text between the quotes),
 /// applying escapes unless `raw`, and normalising `\r\n` and `\r` to `\n`.
 ///
-/// Hex and octal escapes denote single bytes, in strings as in bytes literals, so a
-/// string literal need not be valid UTF-8 (the reference test data relies on this).
+/// Hex and octal escapes denote single bytes; in string literals (as opposed to bytes
+/// literals) they must be ASCII, so a string literal is always valid UTF-8, while string
+/// values made at run time (by slicing, say) need not be.
 pub fn decode_string(body: &[u8], raw: bool, bytes: bool) -> Result<TokenValue, String> {
     let mut out: Vec<u8> = Vec::with_capacity(body.len());
     let mut i = 0;
@@ -1075,6 +1104,11 @@ pub fn decode_string(body: &[u8], raw: bool, bytes: bool) -> Result<TokenValue, 
                     v = v * 8 + (body[j] - b'0') as u32;
                     j += 1;
                 }
+                if !bytes && v > 127 {
+                    return Err(format!(
+                        "non-ASCII octal escape \\{v:o} (use \\u{v:04X} for the UTF-8 encoding of U+{v:04X})"
+                    ));
+                }
                 if v >= 256 {
                     return Err(format!("invalid escape sequence \\{v:03o}"));
                 }
@@ -1091,6 +1125,11 @@ pub fn decode_string(body: &[u8], raw: bool, bytes: bool) -> Result<TokenValue, 
                     let s = String::from_utf8_lossy(&body[i..i + 4]);
                     return Err(format!("invalid escape sequence {s}"));
                 };
+                if !bytes && v > 127 {
+                    return Err(format!(
+                        "non-ASCII hex escape \\x{v:02x} (use \\u{v:04X} for the UTF-8 encoding of U+{v:04X})"
+                    ));
+                }
                 out.push(v as u8);
                 i += 4;
             }
@@ -1117,11 +1156,11 @@ pub fn decode_string(body: &[u8], raw: bool, bytes: bool) -> Result<TokenValue, 
                 i += 2 + len;
             }
             _ => {
-                // An unknown escape keeps its backslash, as in Python and in the
-                // reference implementation at the version of its test data
-                // ("a\[i\]" is the four characters a, \, [, i, \, ]).
-                out.push(b'\\');
-                i += 1;
+                let ch = std::str::from_utf8(&body[i + 1..])
+                    .ok()
+                    .and_then(|s| s.chars().next())
+                    .unwrap_or(e as char);
+                return Err(format!("invalid escape sequence \\{ch}"));
             }
         }
     }
@@ -1253,8 +1292,15 @@ mod tests {
         assert_eq!(scan("x = '''a\n\rb'''"), r#"x = "a\n\nb" EOF"#);
         assert_eq!(scan("x = r'a\\\r\nb'"), r#"x = "a\\\nb" EOF"#);
         assert_eq!(scan(r#""\378""#), r#""\x1f8" EOF"#);
-        assert_eq!(scan(r#""\377\x80""#), r#""\xff\x80" EOF"#);
-        assert_eq!(scan(r#""\400""#), r"1:1: invalid escape sequence \400");
+        assert_eq!(
+            scan(r#""\377""#),
+            r"1:1: non-ASCII octal escape \377 (use \u00FF for the UTF-8 encoding of U+00FF)"
+        );
+        assert_eq!(
+            scan(r#""\x80""#),
+            r"1:1: non-ASCII hex escape \x80 (use \u0080 for the UTF-8 encoding of U+0080)"
+        );
+        assert_eq!(scan(r#"b"\400""#), r"1:1: invalid escape sequence \400");
         assert_eq!(scan(r#""\xF""#), r"1:1: truncated escape sequence \xF");
         assert_eq!(scan(r#""\xfg""#), r"1:1: invalid escape sequence \xfg");
         assert_eq!(scan(r#""\u4E16""#), r#""世" EOF"#);
@@ -1266,7 +1312,7 @@ mod tests {
             scan(r#""\U00110000""#),
             r"1:1: code point out of range: \U00110000 (max \U0010FFFF)"
         );
-        assert_eq!(scan(r#""\w\[""#), r#""\\w\\[" EOF"#);
+        assert_eq!(scan(r#""\w""#), r"1:1: invalid escape sequence \w");
         assert_eq!(scan(r#"b"\377\x80""#), r#"b"\xff\x80" EOF"#);
         assert_eq!(scan("'abc\ndef'"), "1:1: unexpected newline in string");
         assert_eq!(scan("'abc"), "1:1: unexpected EOF in string");
