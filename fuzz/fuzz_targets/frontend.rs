@@ -8,7 +8,7 @@ use star_core::syntax::{Scanner, StreamParser};
 use star_core::{check_source, Dialect};
 
 fuzz_target!(|data: &[u8]| {
-    // The first two bytes choose a cut stride; the rest is the program.
+    // The first byte chooses a cut stride, the second a dialect; the rest is the program.
     if data.len() < 2 {
         return;
     }
@@ -35,7 +35,11 @@ fuzz_target!(|data: &[u8]| {
     sp.finish(&mut stmts);
     assert_eq!(out, whole, "chunking changed the tokens");
 
+    let dialect = if data[1] & 1 == 0 {
+        Dialect::standard()
+    } else {
+        Dialect::extended()
+    };
     let text = String::from_utf8_lossy(src);
-    let _ = check_source("fuzz.star", &text, &Dialect::extended());
-    let _ = data[1];
+    let _ = check_source("fuzz.star", &text, &dialect);
 });

@@ -15,6 +15,12 @@ fn main() {
         predeclared: PREDECLARED.iter().map(|s| s.to_string()).collect(),
     };
     let dialect = star_core::Dialect::standard();
+    println!(
+        "size_of: Token {} B, Expr {} B, Stmt {} B",
+        std::mem::size_of::<star_core::syntax::Token>(),
+        std::mem::size_of::<star_core::syntax::Expr>(),
+        std::mem::size_of::<star_core::syntax::Stmt>()
+    );
     for size in [BENCH_SIZE / 10, BENCH_SIZE] {
         let src = generate(size);
         let mb = src.len() as f64 / 1e6;

@@ -1,0 +1,115 @@
+//! End-to-end tests of the `star` binary: exit codes, output streams and the chunked test
+//! output protocol.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn star(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_star"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("star runs");
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn temp_file(name: &str, content: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("star-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn check_clean_file_exits_zero() {
+    let f = temp_file("ok.star", "def f(x):\n    return len(x)\n");
+    let out = star(&["check", &f], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn check_reports_every_error_with_position_and_exits_one() {
+    let f = temp_file("bad.star", "x = 1\nx = 2\nprint(y)\n");
+    let out = star(&["check", &f], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot reassign global x"), "{err}");
+    assert!(err.contains("bad.star:2:1"), "{err}");
+    assert!(err.contains("undefined: y"), "{err}");
+    assert!(err.contains("bad.star:3:7"), "{err}");
+    assert!(!err.contains("\u{1b}["), "no colour when not a terminal");
+}
+
+#[test]
+fn check_reads_standard_input() {
+    let out = star(&["check", "-"], Some("print(1 +)\n"));
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("<stdin>:1:10"), "{err}");
+}
+
+#[test]
+fn dialect_flags_and_usage_errors() {
+    let f = temp_file("while.star", "def f():\n    while True:\n        pass\n");
+    assert_eq!(star(&["check", &f], None).status.code(), Some(1));
+    assert_eq!(star(&["check", "--while", &f], None).status.code(), Some(0));
+    assert_eq!(
+        star(&["check", "--extended", &f], None).status.code(),
+        Some(0)
+    );
+    let forbid = star(&["check", "--extended", "--forbid", "while", &f], None);
+    assert_eq!(forbid.status.code(), Some(1));
+    let bad = star(&["check", "--forbid", "goto", &f], None);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown construct"));
+    assert_eq!(star(&["check"], None).status.code(), Some(2));
+    let missing = star(&["check", "/nonexistent/x.star"], None);
+    assert_eq!(missing.status.code(), Some(1));
+}
+
+#[test]
+fn parse_prints_the_tree() {
+    let f = temp_file("tree.star", "x = [1, 2]\n");
+    let out = star(&["parse", "--ast", "--resolve", &f], None);
+    assert_eq!(out.status.code(), Some(0));
+    let tree = String::from_utf8_lossy(&out.stdout);
+    assert!(tree.contains("Assign @1:1"), "{tree}");
+    assert!(tree.contains("Ident x @1:1 [global 0]"), "{tree}");
+}
+
+#[test]
+fn test_command_follows_the_output_protocol() {
+    let f = temp_file(
+        "chunks.star",
+        "x = 1 +\n2 ### \"got newline, want primary expression\"\n---\n_ = %x ### `got '%', want primary`\n---\nok = 1\n---\nbad = (\n",
+    );
+    let out = star(&["test", "--mode=parse", &f], None);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(*lines.last().unwrap(), "3 passed, 1 failed", "{stdout}");
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines[0].starts_with(&format!("FAIL {f}:9: unexpected error: got end of file")),
+        "{stdout}"
+    );
+
+    let resolve = temp_file("r.star", "_ = x ### \"undefined: x\"\n---\n_ = len\n");
+    let out = star(&["test", "--mode=resolve", &resolve], None);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1 passed, 1 failed\n");
+
+    let missing = star(&["test", "--mode=parse", "/nonexistent.star"], None);
+    assert_eq!(missing.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&missing.stdout);
+    assert!(stdout.starts_with("FAIL /nonexistent.star:0: "), "{stdout}");
+    assert!(stdout.ends_with("0 passed, 1 failed\n"), "{stdout}");
+}
