@@ -32,11 +32,11 @@
 //! a function body's reference to a not-yet-bound global is deferred until the global
 //! is bound or the stream ends ([`Resolver::finish`]).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::dialect::{Construct, Dialect};
 use crate::syntax::ast::*;
-use crate::syntax::{Pos, Span};
+use crate::syntax::{Name, Pos, Span};
 
 mod spell;
 
@@ -126,7 +126,7 @@ impl Names for StandardNames {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Global {
     /// Its name.
-    pub name: Box<str>,
+    pub name: Name,
     /// Where it is first bound (None while it is only referenced, in streaming mode).
     pub first: Option<Span>,
 }
@@ -136,7 +136,7 @@ pub struct Global {
 pub struct ModuleScope {
     /// The globals, indexed by slot.
     pub globals: Vec<Global>,
-    index: HashMap<Box<str>, u32>,
+    index: HashMap<Name, u32>,
 }
 
 impl ModuleScope {
@@ -161,7 +161,7 @@ impl ModuleScope {
 
 /// A block of the lexical environment.
 struct Block {
-    names: HashMap<Box<str>, Binding>,
+    names: HashMap<Name, Binding>,
     /// For a function block, its index in `Resolver::fns`.
     func: Option<usize>,
 }
@@ -185,6 +185,8 @@ pub struct Resolver<'a> {
     blocks: Vec<Block>,
     fns: Vec<FnState>,
     loops: u32,
+    /// Expression nesting depth (for stack checks).
+    depth: u32,
     /// Nesting of top-level `if`/`for`/`while` (for load placement errors).
     toplevel_if: u32,
     toplevel_loop: u32,
@@ -193,7 +195,7 @@ pub struct Resolver<'a> {
     /// Streaming: function bodies may refer to globals bound later.
     defer_globals: bool,
     /// Deferred references: name → first use.
-    pending: Vec<(Box<str>, Span)>,
+    pending: Vec<(Name, Span)>,
     errors: Vec<ResolveError>,
 }
 
@@ -207,11 +209,12 @@ impl<'a> Resolver<'a> {
             scope: ModuleScope::default(),
             module_locals: Vec::new(),
             blocks: vec![Block {
-                names: HashMap::new(),
+                names: HashMap::default(),
                 func: None,
             }],
             fns: Vec::new(),
             loops: 0,
+            depth: 0,
             toplevel_if: 0,
             toplevel_loop: 0,
             seen_non_load: false,
@@ -667,7 +670,15 @@ impl<'a> Resolver<'a> {
     }
 
     fn expr(&mut self, e: &mut Expr) {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(e))
+        // Trees are at most MAX_NESTING deep; checking the stack every few levels keeps
+        // even that safe on small thread stacks.
+        self.depth += 1;
+        if self.depth % 8 == 0 {
+            stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(e));
+        } else {
+            self.expr_inner(e);
+        }
+        self.depth -= 1;
     }
 
     fn expr_inner(&mut self, e: &mut Expr) {
@@ -722,7 +733,7 @@ impl<'a> Resolver<'a> {
 
     fn call_args(&mut self, args: &mut [Arg]) {
         let (mut seen_star, mut seen_kwargs) = (false, false);
-        let mut names: Vec<Box<str>> = Vec::new();
+        let mut names: Vec<Name> = Vec::new();
         let (mut npos, mut nkw) = (0, 0);
         for a in args.iter_mut() {
             let span = a.span();
@@ -791,7 +802,7 @@ impl<'a> Resolver<'a> {
             self.expr(iter);
         }
         self.blocks.push(Block {
-            names: HashMap::new(),
+            names: HashMap::default(),
             func: None,
         });
         // Bind every clause's variables first: uses anywhere in the comprehension see
@@ -873,7 +884,7 @@ impl<'a> Resolver<'a> {
             free: Vec::new(),
         });
         self.blocks.push(Block {
-            names: HashMap::new(),
+            names: HashMap::default(),
             func: Some(fi),
         });
         self.params(&mut f.params);
@@ -893,7 +904,7 @@ impl<'a> Resolver<'a> {
     fn params(&mut self, params: &mut [Param]) {
         let mut seen_optional = false;
         let mut star: Option<(usize, Span)> = None;
-        let mut starstar: Option<Box<str>> = None;
+        let mut starstar: Option<Name> = None;
         let mut kwonly = 0;
         // Ordinary parameters first, then *args, then **kwargs, so that ordinary
         // parameters occupy contiguous slots.
@@ -1180,5 +1191,64 @@ fn collect_bindings(stmts: &[Stmt], bind: &mut dyn FnMut(&str, Span)) {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{ScanOptions, StreamParser};
+
+    fn stream(src: &str) -> Vec<String> {
+        let dialect = Dialect::standard();
+        let names = StandardNames::default();
+        let mut r = Resolver::new(&dialect, &names, "s.star").streaming();
+        let mut sp = StreamParser::new(ScanOptions::default());
+        let mut out = Vec::new();
+        sp.push(src.as_bytes(), &mut out);
+        sp.finish(&mut out);
+        let mut errs = Vec::new();
+        for s in out {
+            let mut s = s.expect("parses");
+            errs.extend(r.resolve_stmt(&mut s));
+        }
+        errs.extend(r.finish());
+        errs.into_iter()
+            .map(|e| format!("{}: {}", e.span.start, e.msg))
+            .collect()
+    }
+
+    #[test]
+    fn streaming_defers_forward_references_in_functions() {
+        assert!(stream("def f():\n    return g()\ng = 1\n").is_empty());
+        assert_eq!(
+            stream("def f():\n    return missing_fn()\nx = 1\n"),
+            ["2:12: undefined: missing_fn"]
+        );
+        // At top level a use must follow its binding.
+        assert_eq!(stream("print(x)\nx = 1\n"), ["1:7: undefined: x"]);
+        assert_eq!(
+            stream("x = 1\nx = 2\n"),
+            ["2:1: cannot reassign global x declared at s.star:1:1"]
+        );
+    }
+
+    #[test]
+    fn streaming_and_whole_module_agree_on_slots() {
+        let src = "a = 1\ndef f(p):\n    b = p + a\n    return lambda: b\nc = f(a)\n";
+        let dialect = Dialect::standard();
+        let names = StandardNames::default();
+        let (mut whole, errs) = crate::syntax::parse(src, ScanOptions::default());
+        assert!(errs.is_empty());
+        let mut r = Resolver::new(&dialect, &names, "s.star");
+        assert!(r.resolve_module(&mut whole).is_empty());
+        let (mut streamed, _) = crate::syntax::parse(src, ScanOptions::default());
+        let mut r2 = Resolver::new(&dialect, &names, "s.star").streaming();
+        for s in streamed.stmts.iter_mut() {
+            assert!(r2.resolve_stmt(s).is_empty());
+        }
+        assert!(r2.finish().is_empty());
+        assert_eq!(whole.stmts, streamed.stmts);
+        assert_eq!(r.scope, r2.scope);
     }
 }

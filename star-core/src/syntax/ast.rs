@@ -7,7 +7,7 @@
 
 use num_bigint::BigInt;
 
-use super::token::Span;
+use super::token::{Name, Span};
 
 /// Where a name lives, as decided by the resolver.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -42,7 +42,7 @@ pub struct Binding {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ident {
     /// The name.
-    pub name: Box<str>,
+    pub name: Name,
     /// Where it appears.
     pub span: Span,
     /// What it refers to (filled in by the resolver).
@@ -51,7 +51,7 @@ pub struct Ident {
 
 impl Ident {
     /// An unresolved identifier.
-    pub fn new(name: impl Into<Box<str>>, span: Span) -> Ident {
+    pub fn new(name: impl Into<Name>, span: Span) -> Ident {
         Ident {
             name: name.into(),
             span,
@@ -387,7 +387,7 @@ impl Param {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Local {
     /// Its name.
-    pub name: Box<str>,
+    pub name: Name,
     /// Where it is first bound.
     pub span: Span,
     /// Whether an inner function captures it (it then lives in a shared cell).
@@ -398,7 +398,7 @@ pub struct Local {
 #[derive(Clone, Debug, PartialEq)]
 pub struct FreeVar {
     /// Its name.
-    pub name: Box<str>,
+    pub name: Name,
     /// Where the enclosing function's variable lives from the enclosing function's
     /// point of view (a `Local` cell or one of its own `Free` variables).
     pub outer: Binding,
@@ -439,7 +439,7 @@ pub struct LoadBinding {
     /// The local name bound.
     pub local: Ident,
     /// The name exported by the loaded module.
-    pub name: Box<str>,
+    pub name: Name,
     /// Where the exported name is written.
     pub name_span: Span,
 }

@@ -18,7 +18,7 @@ pub use ast::*;
 pub use dump::dump_module;
 pub use parser::{parse_tokens, Parser, SyntaxError, MAX_NESTING};
 pub use scanner::{ScanOptions, Scanner};
-pub use token::{Pos, Span, Token, TokenKind, TokenValue};
+pub use token::{Name, Pos, Span, Token, TokenKind, TokenValue};
 
 /// Parses a whole input. Returns the statements that parsed and the syntax errors found
 /// (at most one per top-level statement, in source order).
@@ -42,8 +42,11 @@ pub fn parse(src: &str, opts: ScanOptions) -> (Module, Vec<SyntaxError>) {
 pub struct StreamParser {
     scanner: Scanner,
     parser: Parser,
-    tokens: Vec<Token>,
 }
+
+/// Input is scanned in slices of this size, so that the token buffer stays small (and
+/// in cache) however large a chunk is pushed.
+const SLICE: usize = 4 * 1024;
 
 impl StreamParser {
     /// A stream parser at the start of an input.
@@ -56,20 +59,21 @@ impl StreamParser {
         StreamParser {
             scanner: Scanner::starting_at(opts, pos),
             parser: Parser::new(opts),
-            tokens: Vec::new(),
         }
     }
 
     /// Feeds a chunk of input (cut anywhere); appends every statement it completes.
     pub fn push(&mut self, chunk: &[u8], out: &mut Vec<Result<Stmt, SyntaxError>>) {
-        self.scanner.push(chunk, &mut self.tokens);
-        self.drain(out);
+        for slice in chunk.chunks(SLICE) {
+            self.scanner.push(slice, self.parser.token_buffer());
+            self.parser.feed(out);
+        }
     }
 
     /// Declares end of input; appends the remaining statements.
     pub fn finish(&mut self, out: &mut Vec<Result<Stmt, SyntaxError>>) {
-        self.scanner.finish(&mut self.tokens);
-        self.drain(out);
+        self.scanner.finish(self.parser.token_buffer());
+        self.parser.feed(out);
     }
 
     /// Whether part of a statement has been received but not completed.
@@ -80,11 +84,5 @@ impl StreamParser {
     /// The position just past the input consumed so far.
     pub fn position(&self) -> Pos {
         self.scanner.position()
-    }
-
-    fn drain(&mut self, out: &mut Vec<Result<Stmt, SyntaxError>>) {
-        for t in self.tokens.drain(..) {
-            self.parser.push(t, out);
-        }
     }
 }

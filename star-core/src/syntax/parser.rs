@@ -22,7 +22,7 @@
 //! accepts.
 
 use super::ast::*;
-use super::token::{Pos, Span, Token, TokenKind, TokenValue};
+use super::token::{Name, Pos, Span, Token, TokenKind, TokenValue};
 use super::{ScanOptions, Scanner};
 
 /// The deepest nesting of brackets, blocks, unary operators and operator chains the
@@ -62,14 +62,17 @@ impl SyntaxError {
     }
 }
 
-type PResult<T> = Result<T, SyntaxError>;
+/// Errors are boxed inside the parser so that results stay as small as the nodes.
+type PResult<T> = Result<T, Box<SyntaxError>>;
 
 /// The streaming parser. See the module documentation.
 pub struct Parser {
     opts: ScanOptions,
-    /// Tokens received; `tokens[group..]` is the statement being collected.
+    /// Tokens received: `tokens[group..]` is the statement being collected and
+    /// `tokens[next..]` have not been looked at yet.
     tokens: Vec<Token>,
     group: usize,
+    next: usize,
     /// The keyword that opened the current compound statement, if any.
     compound: Option<TokenKind>,
     /// Indentation level inside the current group.
@@ -86,6 +89,7 @@ impl Parser {
             opts,
             tokens: Vec::new(),
             group: 0,
+            next: 0,
             compound: None,
             level: 0,
             boundary: false,
@@ -98,84 +102,102 @@ impl Parser {
         self.tokens.len() > self.group
     }
 
+    /// The buffer new tokens are appended to (by the scanner) before [`Parser::feed`].
+    pub fn token_buffer(&mut self) -> &mut Vec<Token> {
+        &mut self.tokens
+    }
+
     /// Feeds one token; appends each statement it completes (or the syntax error that
     /// spoils it) to `out`.
-    pub fn push(&mut self, tok: Token, out: &mut Vec<PResult<Stmt>>) {
-        if self.done {
-            return;
-        }
-        use TokenKind as K;
-        let in_group = self.tokens.len() > self.group;
-        if in_group && self.boundary {
-            let continues = match tok.kind {
-                K::Indent => matches!(self.tokens.last().map(|t| t.kind), Some(K::Newline)),
-                K::Elif | K::Else => self.compound == Some(K::If),
-                _ => false,
-            };
-            if continues {
-                self.boundary = false;
-            } else {
-                self.complete(out);
-            }
-        }
-        let in_group = self.tokens.len() > self.group;
-        if !in_group {
-            match tok.kind {
-                K::Newline => return,
-                K::Eof => {
-                    self.done = true;
-                    return;
-                }
-                K::Def | K::If | K::For | K::While => self.compound = Some(tok.kind),
-                _ => self.compound = None,
-            }
-            self.level = 0;
-        }
-        let kind = tok.kind;
+    pub fn push(&mut self, tok: Token, out: &mut Vec<Result<Stmt, SyntaxError>>) {
         self.tokens.push(tok);
-        match kind {
-            K::Eof => {
-                self.complete(out);
-                self.done = true;
-            }
-            K::Indent => self.level += 1,
-            K::Outdent => {
-                self.level -= 1;
-                if self.level <= 0 && self.compound.is_some() {
-                    self.boundary = true;
-                }
-            }
-            K::Newline if self.level == 0 => {
-                if self.compound.is_some() {
-                    self.boundary = true;
+        self.feed(out);
+    }
+
+    /// Looks at the tokens appended to the [`Parser::token_buffer`] since the last call;
+    /// appends each statement they complete to `out`.
+    pub fn feed(&mut self, out: &mut Vec<Result<Stmt, SyntaxError>>) {
+        use TokenKind as K;
+        let mut i = self.next;
+        while i < self.tokens.len() && !self.done {
+            let kind = self.tokens[i].kind;
+            if i > self.group && self.boundary {
+                let continues = match kind {
+                    K::Indent => self.tokens[i - 1].kind == K::Newline,
+                    K::Elif | K::Else => self.compound == Some(K::If),
+                    _ => false,
+                };
+                if continues {
+                    self.boundary = false;
                 } else {
-                    self.complete(out);
+                    self.complete(i, out);
                 }
             }
-            _ => {}
+            if i == self.group {
+                // The first token of a statement.
+                match kind {
+                    K::Newline => {
+                        self.group = i + 1;
+                        i += 1;
+                        continue;
+                    }
+                    K::Eof => {
+                        self.group = i + 1;
+                        self.done = true;
+                        break;
+                    }
+                    K::Def | K::If | K::For | K::While => self.compound = Some(kind),
+                    _ => self.compound = None,
+                }
+                self.level = 0;
+            }
+            match kind {
+                K::Eof => {
+                    self.complete(i + 1, out);
+                    self.done = true;
+                }
+                K::Indent => self.level += 1,
+                K::Outdent => {
+                    self.level -= 1;
+                    if self.level <= 0 && self.compound.is_some() {
+                        self.boundary = true;
+                    }
+                }
+                K::Newline if self.level == 0 => {
+                    if self.compound.is_some() {
+                        self.boundary = true;
+                    } else {
+                        self.complete(i + 1, out);
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self.next = self.tokens.len();
+        // Compact (amortised): drop parsed tokens once they dominate the buffer.
+        if self.group > 0 && self.group * 2 >= self.tokens.len() {
+            let g = self.group.min(self.tokens.len());
+            self.tokens.drain(..g);
+            self.next -= g;
+            self.group -= g;
         }
     }
 
-    /// Parses the collected group.
-    fn complete(&mut self, out: &mut Vec<PResult<Stmt>>) {
+    /// Parses the collected group `tokens[group..end]`.
+    fn complete(&mut self, end: usize, out: &mut Vec<Result<Stmt, SyntaxError>>) {
         let start = self.group;
-        let end = self.tokens.len();
         self.boundary = false;
         self.compound = None;
         self.level = 0;
+        self.group = end;
         if start == end {
             return;
         }
         let mut p = Descent::new(&mut self.tokens[start..end], self.opts);
         match p.parse_group() {
             Ok(stmts) => out.extend(stmts.into_iter().map(Ok)),
-            Err(e) => out.push(Err(e)),
-        }
-        self.group = end;
-        // Compact (amortised): drop parsed tokens once they dominate the buffer.
-        if self.group * 2 >= self.tokens.len() {
-            self.tokens.drain(..self.group);
-            self.group = 0;
+            Err(e) => out.push(Err(*e)),
         }
     }
 }
@@ -296,20 +318,20 @@ impl<'t> Descent<'t> {
 
     /// The error for an unexpected current token: a lexical error token reports its own
     /// message.
-    fn unexpected(&self, want: &str) -> SyntaxError {
+    fn unexpected(&self, want: &str) -> Box<SyntaxError> {
         let t = self.tok();
         if let TokenValue::Error(msg) = &t.value {
-            return SyntaxError::new(t.span, msg.to_string());
+            return Box::new(SyntaxError::new(t.span, msg.to_string()));
         }
-        SyntaxError {
+        Box::new(SyntaxError {
             span: t.span,
             msg: format!("got {}, want {}", t.kind.describe(), want),
             at_end: true,
-        }
+        })
     }
 
     fn err<T>(&self, span: Span, msg: impl Into<String>) -> PResult<T> {
-        Err(SyntaxError::new(span, msg))
+        Err(Box::new(SyntaxError::new(span, msg)))
     }
 
     fn expect(&mut self, k: TokenKind) -> PResult<Span> {
@@ -338,7 +360,13 @@ impl<'t> Descent<'t> {
     /// Runs `f` one nesting level deeper, on a grown stack if needed.
     fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
         self.enter()?;
-        let r = stacker::maybe_grow(64 * 1024, 1024 * 1024, || f(self));
+        // Checking the stack costs a little; every few levels is enough, as the red
+        // zone (64 KiB) covers the frames in between.
+        let r = if self.depth % 8 == 0 {
+            stacker::maybe_grow(64 * 1024, 1024 * 1024, || f(self))
+        } else {
+            f(self)
+        };
         self.leave();
         r
     }
@@ -473,7 +501,7 @@ impl<'t> Descent<'t> {
                 K::RParen => break,
                 K::String => {
                     let span = self.span();
-                    let name = self.take_str();
+                    let name: Name = self.take_str().into();
                     // The local name's position is just inside the quote.
                     let mut lspan = span;
                     lspan.start.offset += 1;
@@ -506,7 +534,7 @@ impl<'t> Descent<'t> {
                         );
                     }
                     let name_span = self.span();
-                    let name = self.take_str();
+                    let name: Name = self.take_str().into();
                     bindings.push(LoadBinding {
                         local,
                         name,
@@ -1252,18 +1280,19 @@ impl<'t> Descent<'t> {
         let mut parts = Vec::new();
         let mut text = String::new();
         let mut rest = body;
-        let flush_text = |text: &mut String, parts: &mut Vec<FStringPart>, at: Span| {
-            if text.is_empty() {
-                return Ok(());
-            }
-            let decoded = super::scanner::decode_string(text.as_bytes(), false, false)
-                .map_err(|msg| SyntaxError::new(at, msg))?;
-            text.clear();
-            if let TokenValue::Str(s) = decoded {
-                parts.push(FStringPart::Text(s));
-            }
-            Ok(())
-        };
+        let flush_text =
+            |text: &mut String, parts: &mut Vec<FStringPart>, at: Span| -> PResult<()> {
+                if text.is_empty() {
+                    return Ok(());
+                }
+                let decoded = super::scanner::decode_string(text.as_bytes(), false, false)
+                    .map_err(|msg| Box::new(SyntaxError::new(at, msg)))?;
+                text.clear();
+                if let TokenValue::Str(s) = decoded {
+                    parts.push(FStringPart::Text(s));
+                }
+                Ok(())
+            };
         while let Some(k) = rest.find(['{', '}']) {
             text.push_str(&rest[..k]);
             advance(&mut pos, &rest[..k]);
@@ -1338,7 +1367,7 @@ impl<'t> Descent<'t> {
                     "f-string: empty expression not allowed",
                 );
             }
-            let expr = parse_expr_at(expr_text, expr_pos, self.opts)?;
+            let expr = parse_expr_inner(expr_text, expr_pos, self.opts)?;
             parts.push(FStringPart::Expr {
                 expr: Box::new(expr),
                 conversion,
@@ -1355,7 +1384,11 @@ impl<'t> Descent<'t> {
 
 /// Parses `src` (whose first byte is at `pos` in the enclosing input) as a single
 /// expression.
-pub fn parse_expr_at(src: &str, pos: Pos, opts: ScanOptions) -> PResult<Expr> {
+pub fn parse_expr_at(src: &str, pos: Pos, opts: ScanOptions) -> Result<Expr, SyntaxError> {
+    parse_expr_inner(src, pos, opts).map_err(|e| *e)
+}
+
+fn parse_expr_inner(src: &str, pos: Pos, opts: ScanOptions) -> PResult<Expr> {
     let mut sc = Scanner::inside_brackets(opts, pos);
     let mut toks = Vec::new();
     sc.push(src.as_bytes(), &mut toks);

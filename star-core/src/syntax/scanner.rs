@@ -32,7 +32,7 @@
 use num_bigint::BigInt;
 use num_traits::Num;
 
-use super::token::{Pos, Span, Token, TokenKind, TokenValue, RESERVED_WORDS};
+use super::token::{Name, Pos, Span, Token, TokenKind, TokenValue};
 
 /// Options that change what the scanner accepts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -221,6 +221,9 @@ impl Scanner {
     fn run(&mut self, out: &mut Vec<Token>) {
         while !self.done {
             let before = out.len();
+            if self.plain() {
+                self.fast(out);
+            }
             let step = self.step(out);
             if out.len() > before {
                 self.line_tokens = true;
@@ -280,7 +283,6 @@ impl Scanner {
             kind: TokenKind::Error,
             span,
             value: TokenValue::Error(msg.into().into_boxed_str()),
-            raw: false,
         });
     }
 
@@ -540,86 +542,155 @@ impl Scanner {
             }
             return self.ident(out);
         }
-        // Operators that may be followed by '=' or doubled.
-        let next = |k: usize| -> Result<Option<u8>, ()> {
-            match self.at(i + k) {
-                Some(b) => Ok(Some(b)),
-                None if self.eof => Ok(None),
-                None => Err(()),
-            }
-        };
-        let Ok(c1) = next(1) else {
-            return Step::NeedMore;
-        };
-        let (kind, len) = match c {
-            b'=' | b'!' | b'+' | b'-' | b'%' | b'&' | b'|' | b'^' if c1 == Some(b'=') => (
-                match c {
-                    b'=' => K::EqEq,
-                    b'!' => K::Ne,
-                    b'+' => K::PlusEq,
-                    b'-' => K::MinusEq,
-                    b'%' => K::PercentEq,
-                    b'&' => K::AmpEq,
-                    b'|' => K::PipeEq,
-                    _ => K::CaretEq,
-                },
-                2,
-            ),
-            b'=' => (K::Eq, 1),
-            b'+' => (K::Plus, 1),
-            b'-' => (K::Minus, 1),
-            b'%' => (K::Percent, 1),
-            b'&' => (K::Amp, 1),
-            b'|' => (K::Pipe, 1),
-            b'^' => (K::Caret, 1),
-            b'*' => match c1 {
-                Some(b'*') => (K::StarStar, 2),
-                Some(b'=') => (K::StarEq, 2),
-                _ => (K::Star, 1),
-            },
-            b'<' | b'>' | b'/' => {
-                let double = match c {
-                    b'<' => (K::LtLt, K::LtLtEq, K::Le, K::Lt),
-                    b'>' => (K::GtGt, K::GtGtEq, K::Ge, K::Gt),
-                    _ => (K::SlashSlash, K::SlashSlashEq, K::SlashEq, K::Slash),
-                };
-                if c1 == Some(c) {
-                    let Ok(c2) = next(2) else {
-                        return Step::NeedMore;
-                    };
-                    if c2 == Some(b'=') {
-                        (double.1, 3)
-                    } else {
-                        (double.0, 2)
-                    }
-                } else if c1 == Some(b'=') {
-                    (double.2, 2)
+        match operator(&self.buf[i..], self.eof) {
+            OpScan::Token(kind, len) => self.simple(out, kind, len),
+            OpScan::NeedMore => Step::NeedMore,
+            OpScan::NotOperator => {
+                let start = self.pos;
+                self.advance(1);
+                let msg = if c == b'!' {
+                    "unexpected input character '!'".to_string()
                 } else {
-                    (double.3, 1)
-                }
+                    format!("unexpected input character {:?}", c as char)
+                };
+                self.emit_error(out, Span::new(start, self.pos), msg);
+                Step::Continue
             }
-            b'!' => {
-                let start = self.pos;
-                self.advance(1);
-                self.emit_error(
-                    out,
-                    Span::new(start, self.pos),
-                    "unexpected input character '!'",
-                );
-                return Step::Continue;
-            }
-            _ => {
-                let start = self.pos;
-                self.advance(1);
-                self.emit_error(
-                    out,
-                    Span::new(start, self.pos),
-                    format!("unexpected input character {:?}", c as char),
-                );
-                return Step::Continue;
-            }
+        }
+    }
+
+    /// Whether only the plain state is active: no layout work, no pending token.
+    #[inline]
+    fn plain(&self) -> bool {
+        !self.line_start
+            && self.dents == 0
+            && !self.after_cr
+            && !self.in_comment
+            && matches!(self.pending, Pending::None)
+    }
+
+    /// The fast path for the common tokens of a line (ASCII names and keywords, decimal
+    /// ints, punctuation, operators), taken while the state is plain. It stops, leaving
+    /// the rest to [`Scanner::step`], at anything else and wherever the window does not
+    /// yet decide a token's end, so both paths produce the same tokens.
+    fn fast(&mut self, out: &mut Vec<Token>) {
+        use TokenKind as K;
+        let buf = &self.buf[..];
+        let end = buf.len();
+        let base = self.base;
+        let line = self.pos.line;
+        let mut i = self.start;
+        let mut col = self.pos.col;
+        let pos = |i: usize, col: u32| Pos {
+            offset: base + i as u32,
+            line,
+            col,
         };
-        self.simple(out, kind, len)
+        loop {
+            while i < end && (buf[i] == b' ' || buf[i] == b'\t') {
+                i += 1;
+                col += 1;
+            }
+            if i >= end {
+                break;
+            }
+            let c = buf[i];
+            let (kind, len, value) = match c {
+                b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                    let mut j = i + 1;
+                    while j < end && (buf[j].is_ascii_alphanumeric() || buf[j] == b'_') {
+                        j += 1;
+                    }
+                    if j >= end || buf[j] >= 0x80 || (j - i <= 2 && matches!(buf[j], b'"' | b'\''))
+                    {
+                        break; // undetermined, non-ASCII, or a string prefix
+                    }
+                    let word = &buf[i..j];
+                    match keyword(word) {
+                        Some(k) => (k, j - i, TokenValue::None),
+                        None if is_reserved(word) => break,
+                        None => {
+                            // SAFETY-free: the bytes are ASCII, hence UTF-8.
+                            let name = std::str::from_utf8(word).unwrap_or_default();
+                            (K::Ident, j - i, TokenValue::Name(Name::new(name)))
+                        }
+                    }
+                }
+                b'0'..=b'9' => {
+                    let mut j = i;
+                    let mut v: u64 = 0;
+                    while j < end && buf[j].is_ascii_digit() && v < (1 << 58) {
+                        v = v * 10 + (buf[j] - b'0') as u64;
+                        j += 1;
+                    }
+                    let plain_end = j < end
+                        && !(buf[j].is_ascii_alphanumeric()
+                            || matches!(buf[j], b'_' | b'.')
+                            || buf[j] >= 0x80);
+                    if !plain_end || (c == b'0' && j - i > 1) {
+                        break; // floats, other radixes, huge or odd numbers
+                    }
+                    (K::Int, j - i, TokenValue::Int(v as i64))
+                }
+                b'(' | b'[' | b'{' => {
+                    self.depth += 1;
+                    let k = match c {
+                        b'(' => K::LParen,
+                        b'[' => K::LBrack,
+                        _ => K::LBrace,
+                    };
+                    (k, 1, TokenValue::None)
+                }
+                b')' | b']' | b'}' if self.depth > 0 => {
+                    self.depth -= 1;
+                    let k = match c {
+                        b')' => K::RParen,
+                        b']' => K::RBrack,
+                        _ => K::RBrace,
+                    };
+                    (k, 1, TokenValue::None)
+                }
+                b',' => (K::Comma, 1, TokenValue::None),
+                b':' => (K::Colon, 1, TokenValue::None),
+                b';' => (K::Semi, 1, TokenValue::None),
+                b'~' => (K::Tilde, 1, TokenValue::None),
+                b'"' | b'\'' => {
+                    // A one-line string without escapes, ASCII, not triple-quoted.
+                    let mut j = i + 1;
+                    while j < end {
+                        let b = buf[j];
+                        if b == c || b == b'\\' || b == b'\n' || b == b'\r' || b >= 0x80 {
+                            break;
+                        }
+                        j += 1;
+                    }
+                    if j >= end || buf[j] != c || j == i + 1 {
+                        break; // escapes, non-ASCII, unterminated, or '' (maybe ''')
+                    }
+                    let body: Box<[u8]> = buf[i + 1..j].into();
+                    (K::String, j + 1 - i, TokenValue::Str(body))
+                }
+                b'.' => match buf.get(i + 1) {
+                    Some(d) if !d.is_ascii_digit() => (K::Dot, 1, TokenValue::None),
+                    _ => break,
+                },
+                b'=' | b'!' | b'+' | b'-' | b'%' | b'&' | b'|' | b'^' | b'*' | b'<' | b'>'
+                | b'/' => match operator(&buf[i..], false) {
+                    OpScan::Token(k, len) => (k, len, TokenValue::None),
+                    _ => break,
+                },
+                _ => break,
+            };
+            out.push(Token {
+                kind,
+                span: Span::new(pos(i, col), pos(i + len, col + len as u32)),
+                value,
+            });
+            i += len;
+            col += len as u32;
+        }
+        self.start = i;
+        self.pos = pos(i, col);
     }
 
     fn simple(&mut self, out: &mut Vec<Token>, kind: TokenKind, len: usize) -> Step {
@@ -714,21 +785,19 @@ impl Scanner {
         }
         let name = &text[..len];
         let start = self.pos;
-        let tok = if let Some(kw) = TokenKind::keyword(name) {
+        let tok = if let Some(kw) = keyword(name.as_bytes()) {
             Token::new(kw, Span::default())
-        } else if RESERVED_WORDS.contains(&name) {
+        } else if is_reserved(name.as_bytes()) {
             Token {
                 kind: TokenKind::Error,
                 span: Span::default(),
                 value: TokenValue::Error(format!("keyword {name} is reserved").into()),
-                raw: false,
             }
         } else {
             Token {
                 kind: TokenKind::Ident,
                 span: Span::default(),
-                value: TokenValue::Name(name.into()),
-                raw: false,
+                value: TokenValue::Name(Name::new(name)),
             }
         };
         self.advance(len);
@@ -760,7 +829,6 @@ impl Scanner {
                             kind,
                             span,
                             value: v,
-                            raw: false,
                         });
                     }
                     Err(msg) => self.emit_error(out, span, msg),
@@ -884,7 +952,6 @@ impl Scanner {
                         },
                         span,
                         value,
-                        raw,
                     }),
                     Err(msg) => self.emit_error(out, span, msg),
                 }
@@ -892,6 +959,109 @@ impl Scanner {
         }
         Step::Continue
     }
+}
+
+/// The outcome of scanning an operator.
+enum OpScan {
+    /// An operator token of this length.
+    Token(TokenKind, usize),
+    /// The bytes so far do not decide which operator it is.
+    NeedMore,
+    /// Not an operator character.
+    NotOperator,
+}
+
+/// Scans the operator at the start of `s` (`eof`: nothing follows `s`).
+fn operator(s: &[u8], eof: bool) -> OpScan {
+    use TokenKind as K;
+    let at = |k: usize| -> Result<Option<u8>, ()> {
+        match s.get(k) {
+            Some(&b) => Ok(Some(b)),
+            None if eof => Ok(None),
+            None => Err(()),
+        }
+    };
+    let c = s[0];
+    let Ok(c1) = at(1) else {
+        return OpScan::NeedMore;
+    };
+    let (kind, len) = match c {
+        b'=' | b'!' | b'+' | b'-' | b'%' | b'&' | b'|' | b'^' if c1 == Some(b'=') => (
+            match c {
+                b'=' => K::EqEq,
+                b'!' => K::Ne,
+                b'+' => K::PlusEq,
+                b'-' => K::MinusEq,
+                b'%' => K::PercentEq,
+                b'&' => K::AmpEq,
+                b'|' => K::PipeEq,
+                _ => K::CaretEq,
+            },
+            2,
+        ),
+        b'=' => (K::Eq, 1),
+        b'+' => (K::Plus, 1),
+        b'-' => (K::Minus, 1),
+        b'%' => (K::Percent, 1),
+        b'&' => (K::Amp, 1),
+        b'|' => (K::Pipe, 1),
+        b'^' => (K::Caret, 1),
+        b'*' => match c1 {
+            Some(b'*') => (K::StarStar, 2),
+            Some(b'=') => (K::StarEq, 2),
+            _ => (K::Star, 1),
+        },
+        b'<' | b'>' | b'/' => {
+            let (double, double_eq, single_eq, single) = match c {
+                b'<' => (K::LtLt, K::LtLtEq, K::Le, K::Lt),
+                b'>' => (K::GtGt, K::GtGtEq, K::Ge, K::Gt),
+                _ => (K::SlashSlash, K::SlashSlashEq, K::SlashEq, K::Slash),
+            };
+            if c1 == Some(c) {
+                match at(2) {
+                    Err(()) => return OpScan::NeedMore,
+                    Ok(Some(b'=')) => (double_eq, 3),
+                    Ok(_) => (double, 2),
+                }
+            } else if c1 == Some(b'=') {
+                (single_eq, 2)
+            } else {
+                (single, 1)
+            }
+        }
+        _ => return OpScan::NotOperator,
+    };
+    OpScan::Token(kind, len)
+}
+
+/// The keyword spelled by `word`, if any.
+fn keyword(word: &[u8]) -> Option<TokenKind> {
+    // Keywords are 2 to 8 lowercase letters: rule most names out cheaply.
+    if word.len() < 2 || word.len() > 8 || !word[0].is_ascii_lowercase() {
+        return None;
+    }
+    TokenKind::keyword(std::str::from_utf8(word).ok()?)
+}
+
+/// Whether `word` is a Python keyword that Starlark reserves.
+fn is_reserved(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"as"
+            | b"class"
+            | b"del"
+            | b"except"
+            | b"finally"
+            | b"from"
+            | b"global"
+            | b"import"
+            | b"is"
+            | b"nonlocal"
+            | b"raise"
+            | b"try"
+            | b"with"
+            | b"yield"
+    )
 }
 
 enum NumberScan {

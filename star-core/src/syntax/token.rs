@@ -10,6 +10,10 @@ use std::fmt;
 
 use num_bigint::BigInt;
 
+/// An identifier's name: short names are stored inline, longer ones shared, so
+/// copying a name never allocates.
+pub type Name = smol_str::SmolStr;
+
 /// A position in the source: byte offset, and 1-based line and column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Pos {
@@ -322,7 +326,7 @@ pub enum TokenValue {
     #[default]
     None,
     /// An identifier's name.
-    Name(Box<str>),
+    Name(Name),
     /// An integer literal that fits in 64 bits.
     Int(i64),
     /// An integer literal beyond 64 bits.
@@ -349,9 +353,6 @@ pub struct Token {
     pub span: Span,
     /// Its decoded value, for names and literals.
     pub value: TokenValue,
-    /// For a string literal: whether it was written raw (`r"..."`), which load statements
-    /// and error messages sometimes need to know.
-    pub raw: bool,
 }
 
 impl Token {
@@ -361,7 +362,6 @@ impl Token {
             kind,
             span,
             value: TokenValue::None,
-            raw: false,
         }
     }
 
