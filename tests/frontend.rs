@@ -384,3 +384,29 @@ fn crlf_and_lf_give_the_same_statements() {
     };
     assert_eq!(toks(lf), toks(&crlf));
 }
+
+/// Feeding long tokens one byte at a time stays linear: each byte is examined a bounded
+/// number of times (a quadratic scanner would take minutes here).
+#[test]
+fn one_byte_chunks_of_long_tokens_stay_linear() {
+    let n = 200_000;
+    let cases = [
+        format!("s = \"{}\"\n", "a".repeat(n)),
+        format!("s = '''{}'''\n", "ab\n".repeat(n / 3)),
+        format!("{} = 1\n", "x".repeat(n)),
+        format!("n = {}\n", "7".repeat(n / 20)),
+        format!("# {}\nx = 1\n", "c".repeat(n)),
+        format!("x = 1{}\n", " ".repeat(n)),
+        format!("x = [{}]\n", "\n".repeat(n)),
+    ];
+    for src in &cases {
+        let mut sp = StreamParser::new(Default::default());
+        let mut out = Vec::new();
+        for b in src.as_bytes().chunks(1) {
+            sp.push(b, &mut out);
+        }
+        sp.finish(&mut out);
+        assert_eq!(out.len(), 1, "{}", &src[..10]);
+        assert!(out.iter().all(|r| r.is_ok()), "{:?}", &src[..10]);
+    }
+}

@@ -185,8 +185,6 @@ pub struct Resolver<'a> {
     blocks: Vec<Block>,
     fns: Vec<FnState>,
     loops: u32,
-    /// Expression nesting depth (for stack checks).
-    depth: u32,
     /// Nesting of top-level `if`/`for`/`while` (for load placement errors).
     toplevel_if: u32,
     toplevel_loop: u32,
@@ -214,7 +212,6 @@ impl<'a> Resolver<'a> {
             }],
             fns: Vec::new(),
             loops: 0,
-            depth: 0,
             toplevel_if: 0,
             toplevel_loop: 0,
             seen_non_load: false,
@@ -378,7 +375,7 @@ impl<'a> Resolver<'a> {
 
     /// Resolves the identifiers of `e` outside nested functions and comprehensions.
     fn walk_direct_uses(&mut self, e: &mut Expr) {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || match &mut e.kind {
+        stacker::maybe_grow(128 * 1024, 1024 * 1024, || match &mut e.kind {
             ExprKind::Ident(id) => {
                 let b = self.lookup_toplevel(&id.name, id.span);
                 id.binding = b;
@@ -670,15 +667,9 @@ impl<'a> Resolver<'a> {
     }
 
     fn expr(&mut self, e: &mut Expr) {
-        // Trees are at most MAX_NESTING deep; checking the stack every few levels keeps
-        // even that safe on small thread stacks.
-        self.depth += 1;
-        if self.depth % 8 == 0 {
-            stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(e));
-        } else {
-            self.expr_inner(e);
-        }
-        self.depth -= 1;
+        // Trees are at most MAX_NESTING deep; growing the stack on demand keeps even
+        // that safe on small thread stacks.
+        stacker::maybe_grow(128 * 1024, 1024 * 1024, || self.expr_inner(e));
     }
 
     fn expr_inner(&mut self, e: &mut Expr) {

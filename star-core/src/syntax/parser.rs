@@ -360,13 +360,9 @@ impl<'t> Descent<'t> {
     /// Runs `f` one nesting level deeper, on a grown stack if needed.
     fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
         self.enter()?;
-        // Checking the stack costs a little; every few levels is enough, as the red
-        // zone (64 KiB) covers the frames in between.
-        let r = if self.depth % 8 == 0 {
-            stacker::maybe_grow(64 * 1024, 1024 * 1024, || f(self))
-        } else {
-            f(self)
-        };
+        // Grow the stack when less than the red zone is left (unoptimised builds have
+        // large frames, so every level checks).
+        let r = stacker::maybe_grow(128 * 1024, 1024 * 1024, || f(self));
         self.leave();
         r
     }

@@ -1,1 +1,0 @@
-fn main() { print!("{}", star_bench_compare::generate(star_bench_compare::BENCH_SIZE / 40)); }
