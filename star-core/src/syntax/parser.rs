@@ -434,7 +434,7 @@ impl<'t> Descent<'t> {
                 let result = if matches!(self.kind(), K::Eof | K::Newline | K::Semi) {
                     None
                 } else {
-                    let e = self.parse_expr(false)?;
+                    let e = *self.parse_expr(false)?;
                     span = span.to(e.span);
                     Some(e)
                 };
@@ -455,11 +455,11 @@ impl<'t> Descent<'t> {
             K::Load => return self.parse_load(),
             _ => {}
         }
-        let lhs = self.parse_expr(false)?;
+        let lhs = *self.parse_expr(false)?;
         let k = self.kind();
         if k == K::Eq || k.augmented_op().is_some() {
             let op_span = self.next();
-            let rhs = self.parse_expr(false)?;
+            let rhs = *self.parse_expr(false)?;
             let span = lhs.span.to(rhs.span);
             let kind = match k.augmented_op() {
                 None => StmtKind::Assign { lhs, rhs },
@@ -619,7 +619,7 @@ impl<'t> Descent<'t> {
 
     fn parse_if(&mut self) -> PResult<Stmt> {
         let start = self.next();
-        let cond = self.parse_test()?;
+        let cond = *self.parse_test()?;
         self.expect(TokenKind::Colon)?;
         let then = self.parse_suite()?;
         let otherwise = match self.kind() {
@@ -648,9 +648,9 @@ impl<'t> Descent<'t> {
 
     fn parse_for(&mut self) -> PResult<Stmt> {
         let start = self.next();
-        let vars = self.parse_loop_vars()?;
+        let vars = *self.parse_loop_vars()?;
         self.expect(TokenKind::In)?;
-        let iter = self.parse_expr(false)?;
+        let iter = *self.parse_expr(false)?;
         self.expect(TokenKind::Colon)?;
         let body = self.parse_suite()?;
         let span = start.to(self.prev_end(start));
@@ -662,7 +662,7 @@ impl<'t> Descent<'t> {
 
     fn parse_while(&mut self) -> PResult<Stmt> {
         let start = self.next();
-        let cond = self.parse_test()?;
+        let cond = *self.parse_test()?;
         self.expect(TokenKind::Colon)?;
         let body = self.parse_suite()?;
         let span = start.to(self.prev_end(start));
@@ -689,13 +689,13 @@ impl<'t> Descent<'t> {
 
     /// Loop variables: primaries with suffixes, separated by commas (not a full
     /// expression, which would swallow the `in`).
-    fn parse_loop_vars(&mut self) -> PResult<Expr> {
+    fn parse_loop_vars(&mut self) -> PResult<Box<Expr>> {
         let first = self.parse_primary_with_suffix()?;
         if self.kind() != TokenKind::Comma {
             return Ok(first);
         }
         let mut span = first.span;
-        let mut list = vec![first];
+        let mut list = vec![*first];
         while self.kind() == TokenKind::Comma {
             self.next();
             if is_expr_list_end(self.kind()) {
@@ -703,12 +703,12 @@ impl<'t> Descent<'t> {
             }
             let e = self.parse_primary_with_suffix()?;
             span = span.to(e.span);
-            list.push(e);
+            list.push(*e);
         }
-        Ok(Expr {
+        Ok(Box::new(Expr {
             span,
             kind: ExprKind::Tuple(list),
-        })
+        }))
     }
 
     fn parse_params(&mut self) -> PResult<Vec<Param>> {
@@ -739,7 +739,7 @@ impl<'t> Descent<'t> {
                     let id = self.parse_ident()?;
                     if self.kind() == K::Eq {
                         self.next();
-                        let d = self.parse_test()?;
+                        let d = *self.parse_test()?;
                         params.push(Param::Optional(id, d));
                     } else {
                         params.push(Param::Required(id));
@@ -772,18 +772,18 @@ impl<'t> Descent<'t> {
     // ---- expressions ----
 
     /// `expr = test (',' test)*`: a tuple if there is a comma.
-    fn parse_expr(&mut self, in_parens: bool) -> PResult<Expr> {
+    fn parse_expr(&mut self, in_parens: bool) -> PResult<Box<Expr>> {
         let x = self.parse_test()?;
         if self.kind() != TokenKind::Comma {
             return Ok(x);
         }
         let mut span = x.span;
-        let mut list = vec![x];
+        let mut list = vec![*x];
         self.parse_expr_list(&mut list, &mut span, in_parens)?;
-        Ok(Expr {
+        Ok(Box::new(Expr {
             span,
             kind: ExprKind::Tuple(list),
-        })
+        }))
     }
 
     /// `(',' test)* ','?`, starting at a comma.
@@ -803,13 +803,13 @@ impl<'t> Descent<'t> {
             }
             let e = self.parse_test()?;
             *span = span.to(e.span);
-            list.push(e);
+            list.push(*e);
         }
         Ok(())
     }
 
     /// `test = lambda | or_expr ['if' or_expr 'else' test]`
-    fn parse_test(&mut self) -> PResult<Expr> {
+    fn parse_test(&mut self) -> PResult<Box<Expr>> {
         self.nested(|p| {
             if p.kind() == TokenKind::Lambda {
                 return p.parse_lambda(true);
@@ -825,26 +825,26 @@ impl<'t> Descent<'t> {
             }
             p.next();
             let otherwise = p.parse_test()?;
-            Ok(Expr {
+            Ok(Box::new(Expr {
                 span: x.span.to(otherwise.span),
                 kind: ExprKind::Cond {
-                    cond: Box::new(cond),
-                    then: Box::new(x),
-                    otherwise: Box::new(otherwise),
+                    cond,
+                    then: x,
+                    otherwise,
                 },
-            })
+            }))
         })
     }
 
     /// A test without a conditional expression (comprehension `if` clauses).
-    fn parse_test_no_cond(&mut self) -> PResult<Expr> {
+    fn parse_test_no_cond(&mut self) -> PResult<Box<Expr>> {
         if self.kind() == TokenKind::Lambda {
             return self.nested(|p| p.parse_lambda(false));
         }
         self.parse_binary(0)
     }
 
-    fn parse_lambda(&mut self, allow_cond: bool) -> PResult<Expr> {
+    fn parse_lambda(&mut self, allow_cond: bool) -> PResult<Box<Expr>> {
         let start = self.next();
         let params = if self.kind() != TokenKind::Colon {
             self.parse_params()?
@@ -858,7 +858,7 @@ impl<'t> Descent<'t> {
             self.parse_test_no_cond()?
         };
         let span = start.to(body.span);
-        Ok(Expr {
+        Ok(Box::new(Expr {
             span,
             kind: ExprKind::Lambda(Box::new(Function {
                 name: Ident::new("lambda", start),
@@ -866,13 +866,13 @@ impl<'t> Descent<'t> {
                 params,
                 body: vec![Stmt {
                     span: body.span,
-                    kind: StmtKind::Return(Some(body)),
+                    kind: StmtKind::Return(Some(*body)),
                 }],
                 is_lambda: true,
                 locals: Vec::new(),
                 free: Vec::new(),
             })),
-        })
+        }))
     }
 
     /// The current token as a binary operator, treating `not in` as one operator.
@@ -891,18 +891,18 @@ impl<'t> Descent<'t> {
     }
 
     /// Precedence climbing over the binary operators of precedence `min` and above.
-    fn parse_binary(&mut self, min: u8) -> PResult<Expr> {
+    fn parse_binary(&mut self, min: u8) -> PResult<Box<Expr>> {
         let mut x = if self.kind() == TokenKind::Not && min <= NOT_PREC {
             let op_span = self.next();
             let y = self.nested(|p| p.parse_binary(NOT_PREC))?;
-            Expr {
+            Box::new(Expr {
                 span: op_span.to(y.span),
                 kind: ExprKind::Unary {
                     op: UnaryOp::Not,
                     op_span,
-                    x: Box::new(y),
+                    x: y,
                 },
-            }
+            })
         } else {
             self.parse_primary_with_suffix()?
         };
@@ -937,20 +937,15 @@ impl<'t> Descent<'t> {
             }
             let y = self.nested(|p| p.parse_binary(prec + 1))?;
             last_cmp = if prec == CMP_PREC { Some(op) } else { None };
-            x = Expr {
+            x = Box::new(Expr {
                 span: x.span.to(y.span),
-                kind: ExprKind::Binary {
-                    op,
-                    op_span,
-                    x: Box::new(x),
-                    y: Box::new(y),
-                },
-            };
+                kind: ExprKind::Binary { op, op_span, x, y },
+            });
         }
         Ok(x)
     }
 
-    fn parse_primary_with_suffix(&mut self) -> PResult<Expr> {
+    fn parse_primary_with_suffix(&mut self) -> PResult<Box<Expr>> {
         use TokenKind as K;
         let mut x = self.parse_primary()?;
         let mut chain = 0u32;
@@ -959,13 +954,10 @@ impl<'t> Descent<'t> {
                 K::Dot => {
                     self.next();
                     let name = self.parse_ident()?;
-                    x = Expr {
+                    x = Box::new(Expr {
                         span: x.span.to(name.span),
-                        kind: ExprKind::Dot {
-                            x: Box::new(x),
-                            name,
-                        },
-                    };
+                        kind: ExprKind::Dot { x, name },
+                    });
                 }
                 K::LBrack => x = self.parse_slice_suffix(x)?,
                 K::LParen => x = self.parse_call_suffix(x)?,
@@ -981,7 +973,7 @@ impl<'t> Descent<'t> {
         }
     }
 
-    fn parse_slice_suffix(&mut self, x: Expr) -> PResult<Expr> {
+    fn parse_slice_suffix(&mut self, x: Box<Expr>) -> PResult<Box<Expr>> {
         use TokenKind as K;
         let lbrack = self.next();
         let mut lo = None;
@@ -989,45 +981,45 @@ impl<'t> Descent<'t> {
             let y = self.parse_expr(false)?;
             if self.kind() == K::RBrack {
                 let r = self.next();
-                return Ok(Expr {
+                return Ok(Box::new(Expr {
                     span: x.span.to(r),
                     kind: ExprKind::Index {
-                        x: Box::new(x),
-                        index: Box::new(y),
+                        x,
+                        index: y,
                         lbrack,
                     },
-                });
+                }));
             }
-            lo = Some(Box::new(y));
+            lo = Some(y);
         }
         let mut hi = None;
         let mut step = None;
         if self.kind() == K::Colon {
             self.next();
             if !matches!(self.kind(), K::Colon | K::RBrack) {
-                hi = Some(Box::new(self.parse_test()?));
+                hi = Some(self.parse_test()?);
             }
         }
         if self.kind() == K::Colon {
             self.next();
             if self.kind() != K::RBrack {
-                step = Some(Box::new(self.parse_test()?));
+                step = Some(self.parse_test()?);
             }
         }
         let r = self.expect(K::RBrack)?;
-        Ok(Expr {
+        Ok(Box::new(Expr {
             span: x.span.to(r),
             kind: ExprKind::Slice {
-                x: Box::new(x),
+                x,
                 lo,
                 hi,
                 step,
                 lbrack,
             },
-        })
+        }))
     }
 
-    fn parse_call_suffix(&mut self, func: Expr) -> PResult<Expr> {
+    fn parse_call_suffix(&mut self, func: Box<Expr>) -> PResult<Box<Expr>> {
         use TokenKind as K;
         let lparen = self.next();
         let mut args: Vec<Arg> = Vec::new();
@@ -1042,19 +1034,19 @@ impl<'t> Descent<'t> {
                 K::Star | K::StarStar => {
                     let star = self.kind() == K::Star;
                     let s = self.next();
-                    let mut e = self.parse_test()?;
+                    let mut e = *self.parse_test()?;
                     e.span = s.to(e.span);
                     args.push(if star { Arg::Star(e) } else { Arg::StarStar(e) });
                 }
                 _ => {
-                    let x = self.parse_test()?;
+                    let x = *self.parse_test()?;
                     if self.kind() == K::Eq {
                         let ExprKind::Ident(id) = x.kind else {
                             return self
                                 .err(self.span(), "keyword argument must have form name=expr");
                         };
                         self.next();
-                        let v = self.parse_test()?;
+                        let v = *self.parse_test()?;
                         args.push(Arg::Named(id, v));
                     } else {
                         args.push(Arg::Positional(x));
@@ -1063,17 +1055,13 @@ impl<'t> Descent<'t> {
             }
         }
         let r = self.expect(K::RParen)?;
-        Ok(Expr {
+        Ok(Box::new(Expr {
             span: func.span.to(r),
-            kind: ExprKind::Call {
-                func: Box::new(func),
-                args,
-                lparen,
-            },
-        })
+            kind: ExprKind::Call { func, args, lparen },
+        }))
     }
 
-    fn parse_primary(&mut self) -> PResult<Expr> {
+    fn parse_primary(&mut self) -> PResult<Box<Expr>> {
         use TokenKind as K;
         let span = self.span();
         let kind = match self.kind() {
@@ -1105,10 +1093,10 @@ impl<'t> Descent<'t> {
                     let l = p.next();
                     if p.kind() == K::RParen {
                         let r = p.next();
-                        return Ok(Expr {
+                        return Ok(Box::new(Expr {
                             span: l.to(r),
                             kind: ExprKind::Tuple(Vec::new()),
-                        });
+                        }));
                     }
                     let mut e = p.parse_expr(true)?;
                     let r = p.expect(K::RParen)?;
@@ -1126,68 +1114,64 @@ impl<'t> Descent<'t> {
                 };
                 let op_span = self.next();
                 let x = self.nested(|p| p.parse_primary_with_suffix())?;
-                return Ok(Expr {
+                return Ok(Box::new(Expr {
                     span: op_span.to(x.span),
-                    kind: ExprKind::Unary {
-                        op,
-                        op_span,
-                        x: Box::new(x),
-                    },
-                });
+                    kind: ExprKind::Unary { op, op_span, x },
+                }));
             }
             _ => return Err(self.unexpected("primary expression")),
         };
-        Ok(Expr { span, kind })
+        Ok(Box::new(Expr { span, kind }))
     }
 
-    fn ident_expr(&mut self) -> Expr {
+    fn ident_expr(&mut self) -> Box<Expr> {
         let span = self.span();
         let name = match std::mem::take(&mut self.toks[self.i].value) {
             TokenValue::Name(n) => n,
             _ => "".into(),
         };
         self.next();
-        Expr {
+        Box::new(Expr {
             span,
             kind: ExprKind::Ident(Ident::new(name, span)),
-        }
+        })
     }
 
-    fn parse_list(&mut self) -> PResult<Expr> {
+    fn parse_list(&mut self) -> PResult<Box<Expr>> {
         use TokenKind as K;
         let l = self.next();
         if self.kind() == K::RBrack {
             let r = self.next();
-            return Ok(Expr {
+            return Ok(Box::new(Expr {
                 span: l.to(r),
                 kind: ExprKind::List(Vec::new()),
-            });
+            }));
         }
         let x = self.parse_test()?;
         if self.kind() == K::For {
-            return self.parse_comprehension(l, CompBody::List(x), K::RBrack);
+            return self.parse_comprehension(l, CompBody::List(*x), K::RBrack);
         }
         let mut span = x.span;
-        let mut list = vec![x];
+        let mut list = vec![*x];
         if self.kind() == K::Comma {
             self.parse_expr_list(&mut list, &mut span, true)?;
         }
         let r = self.expect(K::RBrack)?;
-        Ok(Expr {
+        Ok(Box::new(Expr {
             span: l.to(r),
             kind: ExprKind::List(list),
-        })
+        }))
     }
 
-    fn parse_dict(&mut self) -> PResult<Expr> {
+    fn parse_dict(&mut self) -> PResult<Box<Expr>> {
         use TokenKind as K;
         let l = self.next();
         if self.kind() == K::RBrace {
             let r = self.next();
-            return Ok(Expr {
+            return Ok(Box::new(Expr {
                 span: l.to(r),
                 kind: ExprKind::Dict(Vec::new()),
-            });
+            }));
         }
         let (k, v) = self.parse_dict_entry()?;
         if self.kind() == K::For {
@@ -1202,16 +1186,16 @@ impl<'t> Descent<'t> {
             entries.push(self.parse_dict_entry()?);
         }
         let r = self.expect(K::RBrace)?;
-        Ok(Expr {
+        Ok(Box::new(Expr {
             span: l.to(r),
             kind: ExprKind::Dict(entries),
-        })
+        }))
     }
 
     fn parse_dict_entry(&mut self) -> PResult<(Expr, Expr)> {
-        let k = self.parse_test()?;
+        let k = *self.parse_test()?;
         self.expect(TokenKind::Colon)?;
-        let v = self.parse_test()?;
+        let v = *self.parse_test()?;
         Ok((k, v))
     }
 
@@ -1220,33 +1204,33 @@ impl<'t> Descent<'t> {
         open: Span,
         body: CompBody,
         close: TokenKind,
-    ) -> PResult<Expr> {
+    ) -> PResult<Box<Expr>> {
         use TokenKind as K;
         let mut clauses = Vec::new();
         while self.kind() != close {
             match self.kind() {
                 K::For => {
                     let span = self.next();
-                    let vars = self.parse_loop_vars()?;
+                    let vars = *self.parse_loop_vars()?;
                     self.expect(K::In)?;
                     // The operand of `in` may be neither a conditional, a lambda nor an
                     // unparenthesized tuple.
-                    let iter = self.parse_binary(0)?;
+                    let iter = *self.parse_binary(0)?;
                     clauses.push(Clause::For { vars, iter, span });
                 }
                 K::If => {
                     let span = self.next();
-                    let cond = self.parse_test_no_cond()?;
+                    let cond = *self.parse_test_no_cond()?;
                     clauses.push(Clause::If { cond, span });
                 }
                 _ => return Err(self.unexpected(&format!("{}, for, or if", close.describe()))),
             }
         }
         let r = self.next();
-        Ok(Expr {
+        Ok(Box::new(Expr {
             span: open.to(r),
             kind: ExprKind::Comprehension(Box::new(Comprehension { body, clauses })),
-        })
+        }))
     }
 
     /// Splits an f-string body into text and `{expr}` parts, parsing each expression
@@ -1394,5 +1378,5 @@ fn parse_expr_inner(src: &str, pos: Pos, opts: ScanOptions) -> PResult<Expr> {
     if p.kind() != TokenKind::Eof {
         return Err(p.unexpected("end of expression"));
     }
-    Ok(e)
+    Ok(*e)
 }
