@@ -14,6 +14,8 @@
 //! assert_eq!(report.errors[0].message, "undefined: y");
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod chunked;
 pub mod diagnostics;
 pub mod dialect;
