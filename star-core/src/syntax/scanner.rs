@@ -468,24 +468,10 @@ impl Scanner {
     fn token(&mut self, out: &mut Vec<Token>, c: u8) -> Step {
         use TokenKind as K;
         let i = self.start;
-        match c {
-            b',' => return self.simple(out, K::Comma, 1),
-            b'(' | b'[' | b'{' => {
-                self.depth += 1;
-                let k = match c {
-                    b'(' => K::LParen,
-                    b'[' => K::LBrack,
-                    _ => K::LBrace,
-                };
-                return self.simple(out, k, 1);
-            }
-            b')' | b']' | b'}' => {
-                let k = match c {
-                    b')' => K::RParen,
-                    b']' => K::RBrack,
-                    _ => K::RBrace,
-                };
-                if self.depth == 0 {
+        if let Some(kind) = punctuation(c) {
+            match kind {
+                K::LParen | K::LBrack | K::LBrace => self.depth += 1,
+                K::RParen | K::RBrack | K::RBrace if self.depth == 0 => {
                     let start = self.pos;
                     self.advance(1);
                     self.emit_error(
@@ -495,13 +481,13 @@ impl Scanner {
                     );
                     return Step::Continue;
                 }
-                self.depth -= 1;
-                return self.simple(out, k, 1);
+                K::RParen | K::RBrack | K::RBrace => self.depth -= 1,
+                _ => {}
             }
+            return self.simple(out, kind, 1);
+        }
+        match c {
             b'"' | b'\'' => return self.string(out, 0),
-            b':' => return self.simple(out, K::Colon, 1),
-            b';' => return self.simple(out, K::Semi, 1),
-            b'~' => return self.simple(out, K::Tilde, 1),
             b'0'..=b'9' => return self.number(out),
             b'.' => {
                 // A fraction like `.5`, or a plain dot.
@@ -595,6 +581,21 @@ impl Scanner {
                 break;
             }
             let c = buf[i];
+            if let Some(kind) = punctuation(c) {
+                match kind {
+                    K::LParen | K::LBrack | K::LBrace => self.depth += 1,
+                    K::RParen | K::RBrack | K::RBrace if self.depth == 0 => break,
+                    K::RParen | K::RBrack | K::RBrace => self.depth -= 1,
+                    _ => {}
+                }
+                out.push(Token::new(
+                    kind,
+                    Span::new(pos(i, col), pos(i + 1, col + 1)),
+                ));
+                i += 1;
+                col += 1;
+                continue;
+            }
             let (kind, len, value) = match c {
                 b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
                     let mut j = i + 1;
@@ -632,28 +633,6 @@ impl Scanner {
                     }
                     (K::Int, j - i, TokenValue::Int(v as i64))
                 }
-                b'(' | b'[' | b'{' => {
-                    self.depth += 1;
-                    let k = match c {
-                        b'(' => K::LParen,
-                        b'[' => K::LBrack,
-                        _ => K::LBrace,
-                    };
-                    (k, 1, TokenValue::None)
-                }
-                b')' | b']' | b'}' if self.depth > 0 => {
-                    self.depth -= 1;
-                    let k = match c {
-                        b')' => K::RParen,
-                        b']' => K::RBrack,
-                        _ => K::RBrace,
-                    };
-                    (k, 1, TokenValue::None)
-                }
-                b',' => (K::Comma, 1, TokenValue::None),
-                b':' => (K::Colon, 1, TokenValue::None),
-                b';' => (K::Semi, 1, TokenValue::None),
-                b'~' => (K::Tilde, 1, TokenValue::None),
                 b'"' | b'\'' => {
                     // A one-line string without escapes, ASCII, not triple-quoted.
                     let mut j = i + 1;
@@ -959,6 +938,24 @@ impl Scanner {
         }
         Step::Continue
     }
+}
+
+/// The token made by a single punctuation byte that is never part of a longer token.
+fn punctuation(c: u8) -> Option<TokenKind> {
+    use TokenKind as K;
+    Some(match c {
+        b'(' => K::LParen,
+        b')' => K::RParen,
+        b'[' => K::LBrack,
+        b']' => K::RBrack,
+        b'{' => K::LBrace,
+        b'}' => K::RBrace,
+        b',' => K::Comma,
+        b':' => K::Colon,
+        b';' => K::Semi,
+        b'~' => K::Tilde,
+        _ => return None,
+    })
 }
 
 /// The outcome of scanning an operator.
