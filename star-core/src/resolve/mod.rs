@@ -428,7 +428,7 @@ impl<'a> Resolver<'a> {
             id.binding = b;
             return;
         }
-        let (index, existed) = self.scope.get_or_add(&id.name);
+        let (index, _) = self.scope.get_or_add(&id.name);
         let g = &mut self.scope.globals[index as usize];
         match g.first {
             Some(first) if !self.dialect.global_reassign => {
@@ -441,7 +441,6 @@ impl<'a> Resolver<'a> {
             Some(_) => {}
             None => g.first = Some(id.span),
         }
-        let _ = existed;
         id.binding = Binding {
             scope: Scope::Global,
             index,

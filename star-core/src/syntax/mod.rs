@@ -16,7 +16,7 @@ pub mod token;
 
 pub use ast::*;
 pub use dump::dump_module;
-pub use parser::{parse_tokens, Parser, SyntaxError, MAX_NESTING};
+pub use parser::{Parser, SyntaxError, MAX_NESTING};
 pub use scanner::{ScanOptions, Scanner};
 pub use token::{Name, Pos, Span, Token, TokenKind, TokenValue};
 

@@ -2,7 +2,7 @@
 //!
 //! Parsing happens in two layers.
 //!
-//! 1. **Splitting.** [`Parser::push`] receives tokens as the scanner produces them and
+//! 1. **Splitting.** [`Parser::feed`] looks at tokens as the scanner appends them and
 //!    decides, from token kinds alone, where each top-level statement ends: a simple
 //!    statement at its NEWLINE; a compound statement (`def`, `if`, `for`, `while`) once
 //!    its block is closed and the next token shows it does not continue (an INDENT after
@@ -107,13 +107,6 @@ impl Parser {
         &mut self.tokens
     }
 
-    /// Feeds one token; appends each statement it completes (or the syntax error that
-    /// spoils it) to `out`.
-    pub fn push(&mut self, tok: Token, out: &mut Vec<Result<Stmt, SyntaxError>>) {
-        self.tokens.push(tok);
-        self.feed(out);
-    }
-
     /// Looks at the tokens appended to the [`Parser::token_buffer`] since the last call;
     /// appends each statement they complete to `out`.
     pub fn feed(&mut self, out: &mut Vec<Result<Stmt, SyntaxError>>) {
@@ -200,25 +193,6 @@ impl Parser {
             Err(e) => out.push(Err(*e)),
         }
     }
-}
-
-/// Parses a whole input: every statement, or the syntax errors found (at most one per
-/// top-level statement).
-pub fn parse_tokens(tokens: Vec<Token>, opts: ScanOptions) -> (Vec<Stmt>, Vec<SyntaxError>) {
-    let mut p = Parser::new(opts);
-    let mut out = Vec::new();
-    for t in tokens {
-        p.push(t, &mut out);
-    }
-    let mut stmts = Vec::new();
-    let mut errs = Vec::new();
-    for r in out {
-        match r {
-            Ok(s) => stmts.push(s),
-            Err(e) => errs.push(e),
-        }
-    }
-    (stmts, errs)
 }
 
 /// The recursive-descent parser over one group of tokens.

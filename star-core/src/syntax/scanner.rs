@@ -174,11 +174,6 @@ impl Scanner {
         self.pos
     }
 
-    /// Current bracket nesting depth.
-    pub fn depth(&self) -> u32 {
-        self.depth
-    }
-
     /// Appends a chunk of input and emits every token it completes.
     pub fn push(&mut self, chunk: &[u8], out: &mut Vec<Token>) {
         if self.done || chunk.is_empty() {

@@ -313,12 +313,6 @@ impl TokenKind {
     }
 }
 
-/// Python keywords that Starlark reserves: using one is a lexical error.
-pub const RESERVED_WORDS: &[&str] = &[
-    "as", "class", "del", "except", "finally", "from", "global", "import", "is", "nonlocal",
-    "raise", "try", "with", "yield",
-];
-
 /// The decoded value of a literal or identifier token.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub enum TokenValue {
