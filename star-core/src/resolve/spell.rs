@@ -1,6 +1,6 @@
 //! Spelling suggestions for undefined names ("did you mean ...?").
 //!
-//! The nearest candidate by Levenshtein distance wins, comparing names without case or
+//! The nearest candidate by edit distance (with adjacent transpositions) wins, comparing names without case or
 //! underscores, provided it is within half the length of the misspelt name.
 
 /// The candidate nearest to `name`, if any is close enough to be a likely typo.
@@ -30,24 +30,33 @@ pub fn nearest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
     best
 }
 
-/// Levenshtein distance, giving up (returning `limit`) once it must reach `limit`.
+/// Edit distance counting insertions, deletions, substitutions and transpositions of
+/// adjacent characters (`nmae` is one edit from `name`), giving up (returning `limit`)
+/// once it must reach `limit`.
 fn distance(a: &[char], b: &[char], limit: usize) -> usize {
     if a.len().abs_diff(b.len()) >= limit {
         return limit;
     }
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
     for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         let mut row_min = cur[0];
         for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-            row_min = row_min.min(cur[j + 1]);
+            let mut d = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+            if i > 0 && j > 0 && *ca == b[j - 1] && a[i - 1] == *cb {
+                d = d.min(before[j - 1] + 1);
+            }
+            cur[j + 1] = d;
+            row_min = row_min.min(d);
         }
         if row_min >= limit {
             return limit;
         }
+        std::mem::swap(&mut before, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()].min(limit)
@@ -64,5 +73,7 @@ mod tests {
         assert_eq!(nearest("goodbye", &["abc", "hello", "print"]), None);
         assert_eq!(nearest("Len", &["len"]), Some("len"));
         assert_eq!(nearest("lenn", &["len", "list"]), Some("len"));
+        assert_eq!(nearest("nmae", &["name", "f"]), Some("name"));
+        assert_eq!(nearest("lne", &["len"]), Some("len"));
     }
 }
