@@ -16,11 +16,19 @@
 
 #![warn(missing_docs)]
 
+pub mod call;
 pub mod chunked;
 pub mod diagnostics;
 pub mod dialect;
+pub mod error;
 pub mod resolve;
 pub mod syntax;
+pub mod thread;
+pub mod value;
 
 pub use diagnostics::{check_source, CheckReport, Diagnostic, SourceFile};
+pub use call::{Args, NativeFunction, Signature};
 pub use dialect::Dialect;
+pub use error::{Error, ErrorKind, Result};
+pub use thread::Thread;
+pub use value::{FromValue, FrozenValue, HostValue, IntoValue, Value};

@@ -384,9 +384,20 @@ impl fmt::Display for Token {
     }
 }
 
-/// Quotes bytes as a double-quoted literal: valid UTF-8 text stays as it is (except
-/// control characters, quotes and backslashes), other bytes become `\xNN` escapes.
+/// Quotes a string as a double-quoted literal, the way the reference prints strings:
+/// valid UTF-8 text stays as it is (except quotes, backslashes and control characters),
+/// other bytes become `\xNN` escapes.
 pub fn quote(s: &[u8]) -> String {
+    quote_with(s, false)
+}
+
+/// Quotes a byte string: like [`quote`], but every non-ASCII byte is escaped.
+pub fn quote_bytes(s: &[u8]) -> String {
+    quote_with(s, true)
+}
+
+fn quote_with(s: &[u8], ascii_only: bool) -> String {
+    use std::fmt::Write;
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for chunk in s.utf8_chunks() {
@@ -397,14 +408,27 @@ pub fn quote(s: &[u8]) -> String {
                 '\n' => out.push_str("\\n"),
                 '\t' => out.push_str("\\t"),
                 '\r' => out.push_str("\\r"),
+                '\x07' => out.push_str("\\a"),
+                '\x08' => out.push_str("\\b"),
+                '\x0c' => out.push_str("\\f"),
+                '\x0b' => out.push_str("\\v"),
                 c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                    out.push_str(&format!("\\x{:02x}", c as u32))
+                    let _ = write!(out, "\\x{:02x}", c as u32);
+                }
+                c if ascii_only && !c.is_ascii() => {
+                    let mut buf = [0; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        let _ = write!(out, "\\x{b:02x}");
+                    }
+                }
+                c if c.is_control() => {
+                    let _ = write!(out, "\\u{:04x}", c as u32);
                 }
                 c => out.push(c),
             }
         }
         for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02x}"));
+            let _ = write!(out, "\\x{b:02x}");
         }
     }
     out.push('"');

@@ -1,0 +1,166 @@
+//! [`Thread`]: the context of one execution, which builtins may ask for.
+//!
+//! A thread is what a builtin sees of the execution calling it: where `print` output
+//! goes, typed host data (request context, capabilities, counters) that the host
+//! attached before running, and the call stack. A builtin gets it by declaring a
+//! `&mut Thread` (or `&Thread`) parameter; the macros pass it through without
+//! involving the script's arguments.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+
+use crate::call::{Args, NativeFuture};
+use crate::error::{Error, Frame, Result};
+use crate::value::Value;
+
+/// Where `print` output goes.
+pub type PrintSink = Box<dyn FnMut(&str)>;
+
+/// The context of one execution.
+pub struct Thread {
+    name: String,
+    print: Option<PrintSink>,
+    data: HashMap<TypeId, Box<dyn Any>>,
+    /// Active script frames, outermost first (the evaluator maintains it).
+    stack: Vec<Frame>,
+}
+
+impl Default for Thread {
+    fn default() -> Self {
+        Thread::new("main")
+    }
+}
+
+impl Thread {
+    /// A new thread; `print` writes to standard output until a sink is set.
+    pub fn new(name: &str) -> Thread {
+        Thread {
+            name: name.to_string(),
+            print: None,
+            data: HashMap::new(),
+            stack: Vec::new(),
+        }
+    }
+
+    /// The thread's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Sends `print` output to `sink`.
+    pub fn set_print(&mut self, sink: impl FnMut(&str) + 'static) {
+        self.print = Some(Box::new(sink));
+    }
+
+    /// Prints a line (the `print` builtin calls this).
+    pub fn print(&mut self, line: &str) {
+        match &mut self.print {
+            Some(sink) => sink(line),
+            None => println!("{line}"),
+        }
+    }
+
+    /// Attaches host data of type `T`, replacing any previous value of that type.
+    pub fn set_data<T: Any>(&mut self, value: T) {
+        self.data.insert(TypeId::of::<T>(), Box::new(value));
+    }
+
+    /// The host data of type `T`, if attached.
+    pub fn data<T: Any>(&self) -> Option<&T> {
+        self.data.get(&TypeId::of::<T>())?.downcast_ref()
+    }
+
+    /// The host data of type `T`, mutably, if attached.
+    pub fn data_mut<T: Any>(&mut self) -> Option<&mut T> {
+        self.data.get_mut(&TypeId::of::<T>())?.downcast_mut()
+    }
+
+    /// The active script frames, outermost first.
+    pub fn call_stack(&self) -> &[Frame] {
+        &self.stack
+    }
+
+    /// Enters a script frame (the evaluator calls this).
+    pub fn push_frame(&mut self, frame: Frame) {
+        self.stack.push(frame);
+    }
+
+    /// Leaves the innermost script frame.
+    pub fn pop_frame(&mut self) {
+        self.stack.pop();
+    }
+
+    /// Calls any callable value with `args`.
+    pub fn call(&mut self, f: &Value, args: &Args<'_>) -> Result<Value> {
+        match f {
+            Value::Builtin(b) => b.call(self, args),
+            Value::BoundMethod(m) => m.method.call_method(self, &m.receiver, args),
+            Value::Host(h) => h.get().call(self, args),
+            _ => Err(Error::type_error(format!(
+                "invalid call of non-function ({})",
+                f.type_name()
+            ))),
+        }
+    }
+
+    /// Runs an async builtin's future to completion. Inside the async executor the
+    /// execution is suspended while the future is pending; outside it, the current OS
+    /// thread waits for it.
+    pub fn await_native(&mut self, fut: NativeFuture) -> Result<Value> {
+        block_on(fut)
+    }
+}
+
+/// Wakes a parked OS thread.
+struct ThreadWaker(std::thread::Thread);
+
+impl Wake for ThreadWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+}
+
+/// Polls a future on the current thread until it completes.
+fn block_on<T>(mut fut: impl Future<Output = T> + Unpin) -> T {
+    let waker = Waker::from(Arc::new(ThreadWaker(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    loop {
+        if let Poll::Ready(v) = std::pin::Pin::new(&mut fut).poll(&mut cx) {
+            return v;
+        }
+        std::thread::park();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_data_is_typed() {
+        let mut t = Thread::new("t");
+        t.set_data(41u32);
+        *t.data_mut::<u32>().unwrap() += 1;
+        assert_eq!(t.data::<u32>(), Some(&42));
+        assert_eq!(t.data::<i64>(), None);
+    }
+
+    #[test]
+    fn print_goes_to_the_sink() {
+        let out = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let o = out.clone();
+        let mut t = Thread::new("t");
+        t.set_print(move |s| o.borrow_mut().push(s.to_string()));
+        t.print("hello");
+        assert_eq!(*out.borrow(), ["hello"]);
+    }
+
+    #[test]
+    fn ready_futures_complete_without_a_runtime() {
+        let fut: NativeFuture = Box::pin(async { Ok(Value::Int(7)) });
+        assert_eq!(Thread::default().await_native(fut).unwrap().as_i64(), Some(7));
+    }
+}

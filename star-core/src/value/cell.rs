@@ -1,0 +1,236 @@
+//! [`FreezeCell`]: the interior-mutability cell behind every mutable value.
+//!
+//! A Starlark collection is mutable until it is frozen, and refuses mutation while it is
+//! being iterated. One `Cell<u32>` of state encodes both, the way google/starlark-go's
+//! lists and hash tables keep a `frozen` flag and an `itercount`:
+//!
+//! - `FROZEN`: set once by [`FreezeCell::freeze`], never cleared.
+//! - `WRITING`: a [`CellMut`] is alive; nothing else may look.
+//! - the low bits count live [`CellRef`]s (readers, including iterators).
+//!
+//! A frozen cell is never written again, not even its reader count: readers of a frozen
+//! cell skip the count. That is what makes frozen values safe to read from several
+//! threads at once (see [`crate::value::FrozenValue`]). Unfrozen cells belong to one
+//! thread (`Value` is neither `Send` nor `Sync`), so their counts need no atomics.
+//!
+//! Discipline: a [`CellMut`] is never held across a call out to script or host code, so
+//! a value cannot be frozen or read while it is being written. Readers may be held
+//! across calls (an iteration runs the loop body while holding one).
+
+use std::cell::{Cell, UnsafeCell};
+use std::ops::{Deref, DerefMut};
+
+const FROZEN: u32 = 1 << 31;
+const WRITING: u32 = 1 << 30;
+const READERS: u32 = WRITING - 1;
+
+/// Why a mutation was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MutateError {
+    /// The value is frozen.
+    Frozen,
+    /// The value is being iterated (or otherwise read).
+    Iterating,
+}
+
+/// A cell that can be frozen, and that refuses mutation while it is read.
+pub struct FreezeCell<T> {
+    state: Cell<u32>,
+    value: UnsafeCell<T>,
+}
+
+impl<T: Default> Default for FreezeCell<T> {
+    fn default() -> Self {
+        FreezeCell::new(T::default())
+    }
+}
+
+impl<T> FreezeCell<T> {
+    /// A new, unfrozen cell.
+    pub fn new(value: T) -> FreezeCell<T> {
+        FreezeCell {
+            state: Cell::new(0),
+            value: UnsafeCell::new(value),
+        }
+    }
+
+    /// Whether the cell is frozen.
+    #[inline]
+    pub fn is_frozen(&self) -> bool {
+        self.state.get() & FROZEN != 0
+    }
+
+    /// Freezes the cell; returns false if it was frozen already (so that recursive
+    /// freezing stops at cycles).
+    pub fn freeze(&self) -> bool {
+        let s = self.state.get();
+        if s & FROZEN != 0 {
+            return false;
+        }
+        self.state.set(s | FROZEN);
+        true
+    }
+
+    /// Reads the contents. Panics never: a read during a write (which the discipline
+    /// above rules out) is reported as `None`.
+    #[inline]
+    pub fn try_borrow(&self) -> Option<CellRef<'_, T>> {
+        let s = self.state.get();
+        if s & FROZEN != 0 {
+            // SAFETY: a frozen cell is never written again.
+            return Some(CellRef {
+                cell: self,
+                value: unsafe { &*self.value.get() },
+                counted: false,
+            });
+        }
+        if s & WRITING != 0 || s & READERS == READERS {
+            return None;
+        }
+        self.state.set(s + 1);
+        // SAFETY: no writer is alive (checked above) and none can start while the
+        // reader count is non-zero.
+        Some(CellRef {
+            cell: self,
+            value: unsafe { &*self.value.get() },
+            counted: true,
+        })
+    }
+
+    /// Reads the contents, which the discipline guarantees is possible.
+    #[inline]
+    pub fn borrow(&self) -> CellRef<'_, T> {
+        match self.try_borrow() {
+            Some(r) => r,
+            None => unreachable_write_in_progress(),
+        }
+    }
+
+    /// Gets write access, unless the cell is frozen or being read.
+    #[inline]
+    pub fn borrow_mut(&self) -> Result<CellMut<'_, T>, MutateError> {
+        let s = self.state.get();
+        if s != 0 {
+            return Err(if s & FROZEN != 0 {
+                MutateError::Frozen
+            } else {
+                MutateError::Iterating
+            });
+        }
+        self.state.set(WRITING);
+        // SAFETY: no reader or writer is alive and the cell is not frozen.
+        Ok(CellMut {
+            cell: self,
+            value: unsafe { &mut *self.value.get() },
+        })
+    }
+
+    /// Checks that a mutation would be allowed now, without starting it.
+    #[inline]
+    pub fn check_mutable(&self) -> Result<(), MutateError> {
+        self.borrow_mut().map(drop)
+    }
+
+    /// Direct access through an exclusive reference.
+    pub fn get_mut(&mut self) -> &mut T {
+        self.value.get_mut()
+    }
+
+    /// The contents, consuming the cell.
+    pub fn into_inner(self) -> T {
+        self.value.into_inner()
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn unreachable_write_in_progress() -> ! {
+    // A reader was requested while a writer is alive: only a bug in star-core (holding
+    // a CellMut across a call out) can get here.
+    panic!("star: internal error: value read during its own mutation")
+}
+
+/// A read guard of a [`FreezeCell`].
+pub struct CellRef<'a, T> {
+    cell: &'a FreezeCell<T>,
+    value: &'a T,
+    counted: bool,
+}
+
+impl<T> Deref for CellRef<'_, T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        self.value
+    }
+}
+
+impl<T> Drop for CellRef<'_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        // A cell frozen while this reader was alive keeps its stale count: frozen cells
+        // are never written, and never look at the count again.
+        if self.counted && !self.cell.is_frozen() {
+            self.cell.state.set(self.cell.state.get() - 1);
+        }
+    }
+}
+
+/// A write guard of a [`FreezeCell`].
+pub struct CellMut<'a, T> {
+    cell: &'a FreezeCell<T>,
+    value: &'a mut T,
+}
+
+impl<T> Deref for CellMut<'_, T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        self.value
+    }
+}
+
+impl<T> DerefMut for CellMut<'_, T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut T {
+        self.value
+    }
+}
+
+impl<T> Drop for CellMut<'_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        // Keep FROZEN should the discipline above ever be broken.
+        self.cell.state.set(self.cell.state.get() & FROZEN);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readers_block_writers_and_freezing_is_final() {
+        let c = FreezeCell::new(vec![1]);
+        {
+            let r = c.borrow();
+            assert_eq!(r.len(), 1);
+            assert_eq!(c.borrow_mut().err(), Some(MutateError::Iterating));
+        }
+        c.borrow_mut().unwrap().push(2);
+        assert!(c.freeze());
+        assert!(!c.freeze());
+        assert_eq!(c.borrow_mut().err(), Some(MutateError::Frozen));
+        assert_eq!(*c.borrow(), vec![1, 2]);
+    }
+
+    #[test]
+    fn freezing_during_a_read_keeps_the_cell_frozen() {
+        let c = FreezeCell::new(0);
+        let r = c.borrow();
+        c.freeze();
+        drop(r);
+        assert!(c.is_frozen());
+        assert_eq!(c.borrow_mut().err(), Some(MutateError::Frozen));
+    }
+}

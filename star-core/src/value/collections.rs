@@ -1,0 +1,436 @@
+//! The collection types: tuple, list, dict, set and range.
+//!
+//! Tuples are immutable slices in one shared allocation. Lists, dicts and sets keep their
+//! contents in a [`FreezeCell`], so every mutation goes through one check of the frozen
+//! flag and the reader count (see `cell.rs`). Dicts and sets are insertion-ordered hash
+//! tables (`indexmap`) keyed by [`HashedValue`]: a value paired with its hash, computed
+//! once when the key goes in, so that lookups never rehash stored keys and an
+//! unhashable key is refused before the table is touched.
+
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::ops::Deref;
+
+use indexmap::{IndexMap, IndexSet};
+use triomphe::ThinArc;
+
+use super::cell::{CellMut, CellRef, FreezeCell};
+use super::Value;
+use crate::error::{Error, ErrorKind, Result};
+
+/// An immutable tuple.
+#[derive(Clone)]
+pub struct Tuple(ThinArc<(), Value>);
+
+impl Tuple {
+    /// A tuple of these items.
+    pub fn new(items: Vec<Value>) -> Tuple {
+        Tuple(ThinArc::from_header_and_iter((), items.into_iter()))
+    }
+
+    /// A tuple of clones of these items.
+    pub fn from_slice(items: &[Value]) -> Tuple {
+        Tuple(ThinArc::from_header_and_iter((), items.iter().cloned()))
+    }
+
+    /// The items.
+    #[inline]
+    pub fn as_slice(&self) -> &[Value] {
+        &self.0.slice
+    }
+}
+
+impl Deref for Tuple {
+    type Target = [Value];
+    #[inline]
+    fn deref(&self) -> &[Value] {
+        self.as_slice()
+    }
+}
+
+/// A mutable list.
+#[derive(Default)]
+pub struct List {
+    items: FreezeCell<Vec<Value>>,
+}
+
+impl List {
+    /// A list of these items.
+    pub fn new(items: Vec<Value>) -> List {
+        List {
+            items: FreezeCell::new(items),
+        }
+    }
+
+    /// Reads the items; mutations fail while the guard is alive.
+    #[inline]
+    pub fn borrow(&self) -> CellRef<'_, Vec<Value>> {
+        self.items.borrow()
+    }
+
+    /// Write access for an operation described by `verb` ("append to", "clear", ...),
+    /// or the reference's error if the list is frozen or being iterated.
+    #[inline]
+    pub fn borrow_mut(&self, verb: &str) -> Result<CellMut<'_, Vec<Value>>> {
+        self.items
+            .borrow_mut()
+            .map_err(|e| Value::mutate_error(e, verb, "list"))
+    }
+
+    /// The number of items.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.items.borrow().len()
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The item at `index`, if in range.
+    #[inline]
+    pub fn get(&self, index: usize) -> Option<Value> {
+        self.items.borrow().get(index).cloned()
+    }
+
+    /// Appends an item.
+    pub fn push(&self, v: Value) -> Result<()> {
+        self.borrow_mut("append to")?.push(v);
+        Ok(())
+    }
+
+    /// A copy of the items.
+    pub fn to_vec(&self) -> Vec<Value> {
+        self.items.borrow().clone()
+    }
+
+    /// Whether the list is frozen.
+    pub fn is_frozen(&self) -> bool {
+        self.items.is_frozen()
+    }
+
+    pub(crate) fn freeze(&self) {
+        if self.items.freeze() {
+            self.items.borrow().iter().for_each(Value::freeze);
+        }
+    }
+}
+
+/// A dict key or set element together with its hash.
+#[derive(Clone)]
+pub struct HashedValue {
+    hash: u32,
+    value: Value,
+}
+
+impl HashedValue {
+    /// Hashes a value; fails for unhashable values (lists, dicts, ...).
+    #[inline]
+    pub fn new(value: Value) -> Result<HashedValue> {
+        Ok(HashedValue {
+            hash: value.hash32()?,
+            value,
+        })
+    }
+
+    /// The value.
+    #[inline]
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+
+    /// Consumes the pair, giving the value back.
+    pub fn into_value(self) -> Value {
+        self.value
+    }
+}
+
+impl PartialEq for HashedValue {
+    #[inline]
+    fn eq(&self, other: &HashedValue) -> bool {
+        // Hashable values compare without error (no containers that can recurse
+        // without bound), so a failure cannot hide here.
+        self.hash == other.hash && self.value.equals(&other.value).unwrap_or(false)
+    }
+}
+
+impl Eq for HashedValue {}
+
+impl Hash for HashedValue {
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u32(self.hash);
+    }
+}
+
+/// The hasher of dict and set tables: the key's hash is precomputed, so this only
+/// spreads its 32 bits over the 64 the table uses (its top bits pick control bytes).
+#[derive(Default)]
+pub struct SpreadHasher(u64);
+
+impl Hasher for SpreadHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    #[inline]
+    fn write_u32(&mut self, h: u32) {
+        self.0 = (h as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// The insertion-ordered table of a dict.
+pub type DictMap = IndexMap<HashedValue, Value, BuildHasherDefault<SpreadHasher>>;
+/// The insertion-ordered table of a set.
+pub type SetMap = IndexSet<HashedValue, BuildHasherDefault<SpreadHasher>>;
+
+/// A mutable, insertion-ordered dict.
+#[derive(Default)]
+pub struct Dict {
+    map: FreezeCell<DictMap>,
+}
+
+impl Dict {
+    /// An empty dict.
+    pub fn new() -> Dict {
+        Dict::default()
+    }
+
+    /// A dict holding these entries.
+    pub fn from_map(map: DictMap) -> Dict {
+        Dict {
+            map: FreezeCell::new(map),
+        }
+    }
+
+    /// Reads the entries; mutations fail while the guard is alive.
+    #[inline]
+    pub fn borrow(&self) -> CellRef<'_, DictMap> {
+        self.map.borrow()
+    }
+
+    /// Write access for an operation described by `verb`, or the reference's error.
+    #[inline]
+    pub fn borrow_mut(&self, verb: &str) -> Result<CellMut<'_, DictMap>> {
+        self.map
+            .borrow_mut()
+            .map_err(|e| Value::mutate_error(e, verb, "hash table"))
+    }
+
+    /// The number of entries.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.map.borrow().len()
+    }
+
+    /// Whether the dict is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Looks a key up; fails if the key is unhashable.
+    pub fn get(&self, key: &Value) -> Result<Option<Value>> {
+        let k = HashedValue::new(key.clone())?;
+        Ok(self.map.borrow().get(&k).cloned())
+    }
+
+    /// Looks a string key up.
+    pub fn get_str(&self, key: &str) -> Option<Value> {
+        self.get(&Value::str(key)).ok().flatten()
+    }
+
+    /// Inserts or replaces an entry (a replaced key keeps its place).
+    pub fn insert(&self, key: Value, value: Value) -> Result<()> {
+        let k = HashedValue::new(key)?;
+        self.borrow_mut("insert into")?.insert(k, value);
+        Ok(())
+    }
+
+    /// Removes an entry, keeping the order of the others.
+    pub fn remove(&self, key: &Value) -> Result<Option<Value>> {
+        let k = HashedValue::new(key.clone())?;
+        Ok(self.borrow_mut("delete from")?.shift_remove(&k))
+    }
+
+    /// Whether the dict is frozen.
+    pub fn is_frozen(&self) -> bool {
+        self.map.is_frozen()
+    }
+
+    pub(crate) fn freeze(&self) {
+        if self.map.freeze() {
+            for (k, v) in self.map.borrow().iter() {
+                k.value.freeze();
+                v.freeze();
+            }
+        }
+    }
+}
+
+/// A mutable, insertion-ordered set.
+#[derive(Default)]
+pub struct Set {
+    items: FreezeCell<SetMap>,
+}
+
+impl Set {
+    /// An empty set.
+    pub fn new() -> Set {
+        Set::default()
+    }
+
+    /// A set holding these elements.
+    pub fn from_set(items: SetMap) -> Set {
+        Set {
+            items: FreezeCell::new(items),
+        }
+    }
+
+    /// Reads the elements; mutations fail while the guard is alive.
+    #[inline]
+    pub fn borrow(&self) -> CellRef<'_, SetMap> {
+        self.items.borrow()
+    }
+
+    /// Write access for an operation described by `verb`, or the reference's error.
+    #[inline]
+    pub fn borrow_mut(&self, verb: &str) -> Result<CellMut<'_, SetMap>> {
+        self.items
+            .borrow_mut()
+            .map_err(|e| Value::mutate_error(e, verb, "set"))
+    }
+
+    /// The number of elements.
+    pub fn len(&self) -> usize {
+        self.items.borrow().len()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether `v` is an element; fails if `v` is unhashable.
+    pub fn contains(&self, v: &Value) -> Result<bool> {
+        Ok(self.items.borrow().contains(&HashedValue::new(v.clone())?))
+    }
+
+    /// Adds an element.
+    pub fn insert(&self, v: Value) -> Result<()> {
+        let k = HashedValue::new(v)?;
+        self.borrow_mut("insert into")?.insert(k);
+        Ok(())
+    }
+
+    /// Whether the set is frozen.
+    pub fn is_frozen(&self) -> bool {
+        self.items.is_frozen()
+    }
+
+    pub(crate) fn freeze(&self) {
+        if self.items.freeze() {
+            self.items.borrow().iter().for_each(|k| k.value.freeze());
+        }
+    }
+}
+
+/// A `range(start, stop, step)` value: an immutable sequence of ints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Range {
+    /// The first value.
+    pub start: i64,
+    /// The bound (excluded).
+    pub stop: i64,
+    /// The step, never zero.
+    pub step: i64,
+}
+
+impl Range {
+    /// A range; fails if `step` is zero.
+    pub fn new(start: i64, stop: i64, step: i64) -> Result<Range> {
+        if step == 0 {
+            return Err(Error::new(ErrorKind::Value, "range: step argument must not be zero"));
+        }
+        Ok(Range { start, stop, step })
+    }
+
+    /// The number of values.
+    pub fn len(&self) -> usize {
+        let (start, stop, step) = (self.start as i128, self.stop as i128, self.step as i128);
+        let n = if step > 0 {
+            if start >= stop {
+                0
+            } else {
+                (stop - start + step - 1) / step
+            }
+        } else if start <= stop {
+            0
+        } else {
+            (start - stop - step - 1) / -step
+        };
+        n.min(usize::MAX as i128) as usize
+    }
+
+    /// Whether there are no values.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `i`th value, if in range.
+    pub fn get(&self, i: usize) -> Option<i64> {
+        (i < self.len()).then(|| (self.start as i128 + i as i128 * self.step as i128) as i64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_count_like_python() {
+        assert_eq!(Range::new(0, 10, 3).unwrap().len(), 4);
+        assert_eq!(Range::new(10, 0, -3).unwrap().len(), 4);
+        assert_eq!(Range::new(0, 0, 1).unwrap().len(), 0);
+        assert_eq!(Range::new(5, 0, 1).unwrap().len(), 0);
+        assert_eq!(Range::new(i64::MIN, i64::MAX, 1).unwrap().len(), usize::MAX);
+        assert_eq!(Range::new(1, 10, 2).unwrap().get(4), Some(9));
+        assert!(Range::new(0, 1, 0).is_err());
+    }
+
+    #[test]
+    fn dicts_keep_insertion_order_and_refuse_unhashable_keys() {
+        let d = Dict::new();
+        d.insert(Value::str("b"), Value::Int(1)).unwrap();
+        d.insert(Value::str("a"), Value::Int(2)).unwrap();
+        d.insert(Value::Int(3), Value::Int(3)).unwrap();
+        d.insert(Value::Float(3.0), Value::Int(4)).unwrap();
+        let keys: Vec<String> = d.borrow().keys().map(|k| k.value().repr()).collect();
+        assert_eq!(keys, ["\"b\"", "\"a\"", "3"]);
+        assert_eq!(d.get(&Value::Int(3)).unwrap().unwrap().as_i64(), Some(4));
+        let e = d.insert(Value::list(vec![]), Value::None).unwrap_err();
+        assert_eq!(e.message(), "unhashable type: list");
+        d.remove(&Value::str("b")).unwrap();
+        assert_eq!(d.len(), 2);
+    }
+
+    #[test]
+    fn mutation_during_iteration_fails() {
+        let l = List::new(vec![Value::Int(1)]);
+        let guard = l.borrow();
+        let e = l.push(Value::Int(2)).unwrap_err();
+        assert_eq!(e.message(), "cannot append to list during iteration");
+        drop(guard);
+        l.push(Value::Int(2)).unwrap();
+        let d = Dict::new();
+        let g = d.borrow();
+        let e = d.insert(Value::Int(1), Value::None).unwrap_err();
+        assert_eq!(e.message(), "cannot insert into hash table during iteration");
+        drop(g);
+    }
+}

@@ -1,0 +1,288 @@
+//! Host values: Rust types that scripts can use.
+//!
+//! A host type implements [`HostValue`] (usually through `#[derive(StarValue)]`), whose
+//! methods all have defaults except the type name: attributes, methods, calls, equality,
+//! hashing, ordering and iteration are opt-in. A host value is stored as
+//! [`Value::Host`], a thin shared pointer, so any number of script values can refer to
+//! one Rust object.
+//!
+//! To be placed in a value, a host type must also be [`FreezeSafe`]: once frozen, its
+//! state reachable through `&self` no longer changes, which is what allows a frozen
+//! value holding it to be shared between threads. Plain data is `FreezeSafe` field by
+//! field (the derive checks each field's type); a type with its own synchronisation
+//! (`Mutex`, atomics) is `FreezeSafe` when it is `Send + Sync`
+//! ([`crate::impl_freeze_safe!`]).
+
+use std::any::Any;
+use std::cmp::Ordering;
+use std::fmt::Write;
+
+use num_bigint::BigInt;
+
+use super::{Bytes, FreezeCell, FrozenValue, Str, Value};
+use crate::call::{Args, NativeFunction};
+use crate::error::{Error, Result};
+use crate::thread::Thread;
+
+/// A Rust type usable as a script value.
+pub trait HostValue: Any {
+    /// The name `type(x)` reports.
+    fn type_name(&self) -> &'static str;
+
+    /// Appends `repr(x)`; by default `<type_name>`.
+    fn repr(&self, out: &mut String) {
+        let _ = write!(out, "<{}>", self.type_name());
+    }
+
+    /// The truth value; by default true.
+    fn truth(&self) -> bool {
+        true
+    }
+
+    /// Freezes the values this one holds (see [`FreezeSafe::freeze_contents`]).
+    fn freeze(&self) {}
+
+    /// Whether everything this value holds is frozen.
+    fn is_frozen(&self) -> bool {
+        true
+    }
+
+    /// `self == other`, called only when `other` is a different host object; by default
+    /// host values are equal only to themselves.
+    fn equals(&self, other: &Value) -> Result<bool> {
+        let _ = other;
+        Ok(false)
+    }
+
+    /// The order of `self` and `other` (a value of the same type name), or `None` if the
+    /// type is unordered.
+    fn compare(&self, other: &Value) -> Result<Option<Ordering>> {
+        let _ = other;
+        Ok(None)
+    }
+
+    /// The hash for dict keys; by default the type is unhashable.
+    fn hash(&self) -> Result<u32> {
+        Err(Error::type_error(format!(
+            "unhashable type: {}",
+            self.type_name()
+        )))
+    }
+
+    /// The attribute `name` (a field; methods come from [`HostValue::methods`]).
+    fn attr(&self, name: &str) -> Option<Value> {
+        let _ = name;
+        None
+    }
+
+    /// The names of the attributes (fields), for `dir(x)`.
+    fn attr_names(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Assigns `x.name = value`; by default attributes are read-only.
+    fn set_attr(&self, name: &str, value: Value) -> Result<()> {
+        let _ = value;
+        Err(Error::type_error(format!(
+            "cannot set .{name} field of {} value",
+            self.type_name()
+        )))
+    }
+
+    /// The methods of the type, looked up by name as attributes.
+    fn methods(&self) -> &'static [&'static NativeFunction] {
+        &[]
+    }
+
+    /// Calls the value as a function; by default it is not callable.
+    fn call(&self, thread: &mut Thread, args: &Args<'_>) -> Result<Value> {
+        let _ = (thread, args);
+        Err(Error::type_error(format!(
+            "invalid call of non-function ({})",
+            self.type_name()
+        )))
+    }
+
+    /// The elements, if the value is iterable.
+    fn iterate(&self) -> Option<Result<Vec<Value>>> {
+        None
+    }
+}
+
+/// A shared reference to a host value.
+#[derive(Clone)]
+pub struct Host(triomphe::Arc<Box<dyn HostValue>>);
+
+impl Host {
+    /// Wraps a host value.
+    pub fn new<T: HostValue + FreezeSafe>(v: T) -> Host {
+        Host(triomphe::Arc::new(Box::new(v)))
+    }
+
+    /// The host value.
+    #[inline]
+    pub fn get(&self) -> &dyn HostValue {
+        &**self.0
+    }
+
+    /// The host value as a `T`, if it is one.
+    pub fn downcast_ref<T: HostValue>(&self) -> Option<&T> {
+        let any: &dyn Any = self.get();
+        any.downcast_ref::<T>()
+    }
+
+    /// Whether both refer to the same object.
+    pub fn ptr_eq(&self, other: &Host) -> bool {
+        triomphe::Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    pub(crate) fn addr(&self) -> usize {
+        triomphe::Arc::as_ptr(&self.0) as usize
+    }
+
+    /// The method `name` of the value's type, if any.
+    pub fn method(&self, name: &str) -> Option<&'static NativeFunction> {
+        self.get().methods().iter().copied().find(|m| m.name == name)
+    }
+}
+
+/// Types whose state, once frozen, never changes through `&self`, and that know how to
+/// freeze the values they hold.
+///
+/// # Safety
+///
+/// After [`FreezeSafe::freeze_contents`] has run, no method reachable through `&self`
+/// may write memory that another thread could be reading, except through atomics or
+/// locks. Types that are `Send + Sync` satisfy this; so do immutable containers of
+/// `FreezeSafe` values, and [`Value`] (freezing it makes it immutable). Implement it with
+/// `#[derive(StarValue)]` or [`crate::impl_freeze_safe!`] rather than by hand.
+pub unsafe trait FreezeSafe {
+    /// Freezes any script values held inside.
+    fn freeze_contents(&self) {}
+
+    /// Whether every script value held inside is frozen.
+    fn contents_frozen(&self) -> bool {
+        true
+    }
+}
+
+/// Implements [`FreezeSafe`] for types that are `Send + Sync` (checked at compile
+/// time): their own synchronisation makes them safe to share.
+#[macro_export]
+macro_rules! impl_freeze_safe {
+    ($($t:ty),* $(,)?) => {$(
+        const _: fn() = || {
+            fn assert_send_sync<T: ?Sized + Send + Sync>() {}
+            assert_send_sync::<$t>();
+        };
+        // SAFETY: the type is Send + Sync (asserted above), so sharing it between
+        // threads is sound whatever its state.
+        unsafe impl $crate::value::FreezeSafe for $t {}
+    )*};
+}
+
+macro_rules! freeze_safe_plain {
+    ($($t:ty),*) => {$(
+        // SAFETY: immutable through `&self` (or Send + Sync) and holds no script values.
+        unsafe impl FreezeSafe for $t {}
+    )*};
+}
+
+freeze_safe_plain!(
+    (), bool, char, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32,
+    f64, String, str, Str, Bytes, BigInt, FrozenValue, &'static str, std::path::PathBuf,
+    std::time::Duration, std::time::Instant, std::time::SystemTime
+);
+
+// SAFETY: `Value::freeze` makes the value and everything it reaches immutable.
+unsafe impl FreezeSafe for Value {
+    fn freeze_contents(&self) {
+        self.freeze()
+    }
+    fn contents_frozen(&self) -> bool {
+        self.is_frozen()
+    }
+}
+
+macro_rules! freeze_safe_container {
+    ($($t:ident)::+ <$($p:ident),*> => |$s:ident| $iter:expr) => {
+        // SAFETY: an immutable container (through `&self`) of FreezeSafe values.
+        unsafe impl<$($p: FreezeSafe),*> FreezeSafe for $($t)::+<$($p),*> {
+            fn freeze_contents(&self) {
+                let $s = self;
+                for x in $iter {
+                    x.freeze_contents();
+                }
+            }
+            fn contents_frozen(&self) -> bool {
+                let $s = self;
+                let mut it = $iter;
+                it.all(|x| x.contents_frozen())
+            }
+        }
+    };
+}
+
+freeze_safe_container!(Vec<T> => |s| s.iter());
+freeze_safe_container!(Option<T> => |s| s.iter());
+freeze_safe_container!(Box<T> => |s| std::iter::once(&**s));
+freeze_safe_container!(std::collections::BTreeMap<K, V> => |s| s.values());
+
+// SAFETY: an immutable container (through `&self`) of FreezeSafe values.
+unsafe impl<K: FreezeSafe, V: FreezeSafe, S> FreezeSafe for indexmap::IndexMap<K, V, S> {
+    fn freeze_contents(&self) {
+        self.values().for_each(V::freeze_contents)
+    }
+    fn contents_frozen(&self) -> bool {
+        self.values().all(V::contents_frozen)
+    }
+}
+
+// SAFETY: an immutable container (through `&self`) of FreezeSafe values.
+unsafe impl<K: FreezeSafe, V: FreezeSafe, S> FreezeSafe for std::collections::HashMap<K, V, S> {
+    fn freeze_contents(&self) {
+        self.values().for_each(V::freeze_contents)
+    }
+    fn contents_frozen(&self) -> bool {
+        self.values().all(V::contents_frozen)
+    }
+}
+
+// SAFETY: the cell is never written once frozen (see `cell.rs`), and its contents are
+// FreezeSafe.
+unsafe impl<T: FreezeSafe> FreezeSafe for FreezeCell<T> {
+    fn freeze_contents(&self) {
+        if self.freeze() {
+            self.borrow().freeze_contents();
+        }
+    }
+    fn contents_frozen(&self) -> bool {
+        self.is_frozen()
+    }
+}
+
+// SAFETY: shared ownership of a Send + Sync value.
+unsafe impl<T: ?Sized + Send + Sync> FreezeSafe for std::sync::Arc<T> {}
+// SAFETY: a lock makes shared mutation safe.
+unsafe impl<T: ?Sized + Send> FreezeSafe for std::sync::Mutex<T> {}
+// SAFETY: a lock makes shared mutation safe.
+unsafe impl<T: ?Sized + Send + Sync> FreezeSafe for std::sync::RwLock<T> {}
+
+macro_rules! freeze_safe_tuple {
+    ($($p:ident $i:tt),*) => {
+        // SAFETY: an immutable tuple of FreezeSafe values.
+        unsafe impl<$($p: FreezeSafe),*> FreezeSafe for ($($p,)*) {
+            fn freeze_contents(&self) {
+                $(self.$i.freeze_contents();)*
+            }
+            fn contents_frozen(&self) -> bool {
+                true $(&& self.$i.contents_frozen())*
+            }
+        }
+    };
+}
+
+freeze_safe_tuple!(A 0);
+freeze_safe_tuple!(A 0, B 1);
+freeze_safe_tuple!(A 0, B 1, C 2);
+freeze_safe_tuple!(A 0, B 1, C 2, D 3);

@@ -1,0 +1,355 @@
+//! Values: the data a Starlark program computes with.
+//!
+//! # Representation
+//!
+//! [`Value`] is a 16-byte enum: a tag and an 8-byte payload. Immediate values (`None`,
+//! booleans, machine-size ints, floats) live in the payload, so copying them allocates
+//! nothing and touches no counter. Everything else is one thin pointer to a reference-
+//! counted allocation (`triomphe::Arc`, which has no weak count): cloning is one atomic
+//! increment, dropping one decrement, and memory is freed as soon as the last reference
+//! goes (a long-running call does not accumulate garbage, unlike an arena heap).
+//!
+//! Ints are `Int(i64)` whenever the value fits, and `BigInt` (a `num_bigint::BigInt`)
+//! only when it does not: every arithmetic result is normalised, so the two never
+//! overlap and equality can compare tags first.
+//!
+//! # Mutability, freezing and threads
+//!
+//! Lists, dicts and sets keep their contents in a [`FreezeCell`]: a non-atomic state word
+//! (frozen flag, writer flag, reader count) beside the data. Reading a collection,
+//! including iterating it, holds a reader, and a mutation while a reader is alive fails
+//! ("cannot append to list during iteration"), as does a mutation of a frozen value.
+//!
+//! `Value` is neither `Send` nor `Sync`: a mutable value belongs to the one execution
+//! that created it. [`Value::freeze`] freezes a value and everything it reaches, after
+//! which nothing in it is ever written again (not even reader counts), and
+//! [`FrozenValue`] is the proof of that: it is `Send + Sync`, so the frozen globals of a
+//! loaded module can be shared by executions on several OS threads. Reference counts
+//! are atomic everywhere for this reason. Host types join the scheme through
+//! [`HostValue`] and the [`FreezeSafe`] marker.
+//!
+//! There are no lifetimes in this API: a `Value` is owned, and a host keeps it as long
+//! as it likes.
+
+mod cell;
+mod collections;
+mod compare;
+mod convert;
+mod host;
+mod repr;
+mod str;
+
+use std::fmt;
+
+use num_bigint::BigInt;
+use triomphe::Arc;
+
+pub use cell::{CellMut, CellRef, FreezeCell, MutateError};
+pub use collections::{Dict, HashedValue, List, Range, Set, Tuple};
+pub use convert::{ConvError, FromValue, IntoValue};
+pub use host::{FreezeSafe, Host, HostValue};
+pub use str::{Bytes, Str};
+
+use crate::call::NativeFunction;
+use crate::error::{Error, ErrorKind};
+
+/// A Starlark value.
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub enum Value {
+    /// `None`.
+    #[default]
+    None,
+    /// `True` or `False`.
+    Bool(bool),
+    /// An int that fits in 64 bits.
+    Int(i64),
+    /// An int that does not fit in 64 bits (never one that does).
+    BigInt(Arc<BigInt>),
+    /// A float.
+    Float(f64),
+    /// A string.
+    Str(Str),
+    /// A byte string.
+    Bytes(Bytes),
+    /// A tuple.
+    Tuple(Tuple),
+    /// A list.
+    List(Arc<List>),
+    /// A dict.
+    Dict(Arc<Dict>),
+    /// A set.
+    Set(Arc<Set>),
+    /// A `range(...)` value.
+    Range(Arc<Range>),
+    /// A builtin function (declared with `#[star_builtin]`).
+    Builtin(&'static NativeFunction),
+    /// A builtin method bound to its receiver, as in `"a,b".split`.
+    BoundMethod(Arc<BoundMethod>),
+    /// A value of a host (Rust) type.
+    Host(Host),
+}
+
+/// A builtin method together with the value it was looked up on.
+pub struct BoundMethod {
+    /// The receiver (`self`).
+    pub receiver: Value,
+    /// The method.
+    pub method: &'static NativeFunction,
+}
+
+impl Value {
+    /// The `None` value.
+    pub const NONE: Value = Value::None;
+
+    /// A string value.
+    pub fn str(s: &str) -> Value {
+        Value::Str(Str::new(s))
+    }
+
+    /// An int value from any big integer, normalised to `Int` when it fits.
+    pub fn from_bigint(b: BigInt) -> Value {
+        match i64::try_from(&b) {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::BigInt(Arc::new(b)),
+        }
+    }
+
+    /// A new list.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Arc::new(List::new(items)))
+    }
+
+    /// A new tuple.
+    pub fn tuple(items: Vec<Value>) -> Value {
+        Value::Tuple(Tuple::new(items))
+    }
+
+    /// A new, empty dict.
+    pub fn dict() -> Value {
+        Value::Dict(Arc::new(Dict::new()))
+    }
+
+    /// A value of a host type.
+    pub fn host<T: HostValue + FreezeSafe>(v: T) -> Value {
+        Value::Host(Host::new(v))
+    }
+
+    /// The name of the value's type, as `type(x)` reports it.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::None => "NoneType",
+            Value::Bool(_) => "bool",
+            Value::Int(_) | Value::BigInt(_) => "int",
+            Value::Float(_) => "float",
+            Value::Str(_) => "string",
+            Value::Bytes(_) => "bytes",
+            Value::Tuple(_) => "tuple",
+            Value::List(_) => "list",
+            Value::Dict(_) => "dict",
+            Value::Set(_) => "set",
+            Value::Range(_) => "range",
+            Value::Builtin(_) | Value::BoundMethod(_) => "builtin_function_or_method",
+            Value::Host(h) => h.get().type_name(),
+        }
+    }
+
+    /// The truth value, as `bool(x)` computes it.
+    pub fn truth(&self) -> bool {
+        match self {
+            Value::None => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) => *i != 0,
+            Value::BigInt(_) => true,
+            Value::Float(f) => *f != 0.0,
+            Value::Str(s) => !s.is_empty(),
+            Value::Bytes(b) => !b.is_empty(),
+            Value::Tuple(t) => !t.is_empty(),
+            Value::List(l) => l.len() != 0,
+            Value::Dict(d) => d.len() != 0,
+            Value::Set(s) => s.len() != 0,
+            Value::Range(r) => r.len() != 0,
+            Value::Builtin(_) | Value::BoundMethod(_) => true,
+            Value::Host(h) => h.get().truth(),
+        }
+    }
+
+    /// Freezes the value and everything reachable from it. Idempotent; cycles are fine.
+    pub fn freeze(&self) {
+        match self {
+            Value::Tuple(t) => t.iter().for_each(Value::freeze),
+            Value::List(l) => l.freeze(),
+            Value::Dict(d) => d.freeze(),
+            Value::Set(s) => s.freeze(),
+            Value::BoundMethod(m) => m.receiver.freeze(),
+            Value::Host(h) => h.get().freeze(),
+            _ => {}
+        }
+    }
+
+    /// Whether the value can never change again (immutable, or frozen).
+    pub fn is_frozen(&self) -> bool {
+        match self {
+            Value::Tuple(t) => t.iter().all(Value::is_frozen),
+            Value::List(l) => l.is_frozen(),
+            Value::Dict(d) => d.is_frozen(),
+            Value::Set(s) => s.is_frozen(),
+            Value::BoundMethod(m) => m.receiver.is_frozen(),
+            Value::Host(h) => h.get().is_frozen(),
+            _ => true,
+        }
+    }
+
+    /// Freezes the value and returns it as a value that may cross threads.
+    pub fn into_frozen(self) -> FrozenValue {
+        self.freeze();
+        FrozenValue(self)
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&Str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The int, if this is one that fits in 64 bits.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The list, if this is one.
+    pub fn as_list(&self) -> Option<&List> {
+        match self {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The dict, if this is one.
+    pub fn as_dict(&self) -> Option<&Dict> {
+        match self {
+            Value::Dict(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The value of host type `T`, if this is one.
+    pub fn downcast_ref<T: HostValue>(&self) -> Option<&T> {
+        match self {
+            Value::Host(h) => h.downcast_ref::<T>(),
+            _ => None,
+        }
+    }
+
+    /// Whether both are the same object (for values with identity) or the same
+    /// immediate value.
+    pub fn ptr_eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::List(a), Value::List(b)) => Arc::ptr_eq(a, b),
+            (Value::Dict(a), Value::Dict(b)) => Arc::ptr_eq(a, b),
+            (Value::Set(a), Value::Set(b)) => Arc::ptr_eq(a, b),
+            (Value::Builtin(a), Value::Builtin(b)) => std::ptr::eq(*a, *b),
+            (Value::Host(a), Value::Host(b)) => a.ptr_eq(b),
+            _ => false,
+        }
+    }
+
+    /// A frozen-value error or an iteration error, worded as the reference words them:
+    /// `cannot append to frozen list`.
+    pub(crate) fn mutate_error(e: MutateError, verb: &str, what: &str) -> Error {
+        match e {
+            MutateError::Frozen => {
+                Error::new(ErrorKind::Frozen, format!("cannot {verb} frozen {what}"))
+            }
+            MutateError::Iterating => Error::new(
+                ErrorKind::Iteration,
+                format!("cannot {verb} {what} during iteration"),
+            ),
+        }
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.repr())
+    }
+}
+
+impl fmt::Display for Value {
+    /// The `str(x)` form.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_str())
+    }
+}
+
+/// A frozen value: immutable for good, and so safe to share between threads.
+///
+/// Made by [`Value::into_frozen`]; [`FrozenValue::value`] gives a `Value` back (a cheap
+/// clone) for use in any execution on any thread.
+#[derive(Clone)]
+pub struct FrozenValue(Value);
+
+// SAFETY: a FrozenValue is only made by `Value::into_frozen`, which freezes everything
+// reachable from the value. Frozen cells are never written again (`FreezeCell`: readers
+// of frozen cells do not count themselves), strings cache their hash in atomics,
+// reference counts are atomic, and host values reachable from it are `FreezeSafe`
+// (their state does not change through `&self` once frozen). So every access from any
+// thread is a read of memory no one writes, or an atomic operation.
+unsafe impl Send for FrozenValue {}
+// SAFETY: as above.
+unsafe impl Sync for FrozenValue {}
+
+impl FrozenValue {
+    /// The value, for use in the current thread.
+    pub fn value(&self) -> Value {
+        self.0.clone()
+    }
+
+    /// A reference to the value.
+    pub fn as_value(&self) -> &Value {
+        &self.0
+    }
+}
+
+impl fmt::Debug for FrozenValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_is_two_words() {
+        assert_eq!(std::mem::size_of::<Value>(), 16);
+        assert_eq!(std::mem::size_of::<crate::Result<Value>>(), 16);
+    }
+
+    #[test]
+    fn big_ints_normalise() {
+        let big = BigInt::from(1) << 64u32;
+        assert!(matches!(Value::from_bigint(big.clone()), Value::BigInt(_)));
+        assert!(matches!(Value::from_bigint(big >> 10), Value::Int(_)));
+    }
+
+    #[test]
+    fn freezing_is_deep_and_survives_cycles() {
+        let inner = Value::list(vec![Value::Int(1)]);
+        let outer = Value::list(vec![inner.clone()]);
+        outer.as_list().unwrap().push(outer.clone()).unwrap();
+        let t = Value::tuple(vec![outer.clone()]);
+        assert!(!t.is_frozen());
+        let frozen = t.into_frozen();
+        assert!(frozen.as_value().is_frozen());
+        let e = inner.as_list().unwrap().push(Value::None).unwrap_err();
+        assert_eq!(e.message(), "cannot append to frozen list");
+        assert_eq!(e.kind(), ErrorKind::Frozen);
+    }
+}
