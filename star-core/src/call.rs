@@ -160,9 +160,9 @@ impl Signature {
         let npos = args.positional.len();
         if npos > self.positional {
             match extra.as_deref_mut() {
-                Some(extra) if self.has_args => {
-                    extra.args.extend_from_slice(&args.positional[self.positional..])
-                }
+                Some(extra) if self.has_args => extra
+                    .args
+                    .extend_from_slice(&args.positional[self.positional..]),
                 _ => return Err(self.too_many(name, npos)),
             }
         }
@@ -219,7 +219,10 @@ impl Signature {
         let s = if got == 1 { "" } else { "s" };
         arg_error(
             name,
-            format!("got {got} positional argument{s}, want at most {}", self.positional),
+            format!(
+                "got {got} positional argument{s}, want at most {}",
+                self.positional
+            ),
         )
     }
 

@@ -191,10 +191,10 @@ pub mod convert_error {
     /// Picked for `Error` itself.
     pub trait ViaSelf {
         /// Converts.
-        fn into_star_error(&self) -> Error;
+        fn convert_star_error(&self) -> Error;
     }
     impl ViaSelf for &&Probe<Error> {
-        fn into_star_error(&self) -> Error {
+        fn convert_star_error(&self) -> Error {
             self.take()
         }
     }
@@ -202,10 +202,10 @@ pub mod convert_error {
     /// Picked for Rust errors (`std::io::Error`, ...).
     pub trait ViaStd {
         /// Converts.
-        fn into_star_error(&self) -> Error;
+        fn convert_star_error(&self) -> Error;
     }
     impl<E: std::error::Error + Send + Sync + 'static> ViaStd for &Probe<E> {
-        fn into_star_error(&self) -> Error {
+        fn convert_star_error(&self) -> Error {
             Error::from_std(self.take())
         }
     }
@@ -213,10 +213,10 @@ pub mod convert_error {
     /// Picked for anything else that is displayable (`anyhow::Error`, `String`).
     pub trait ViaDisplay {
         /// Converts.
-        fn into_star_error(&self) -> Error;
+        fn convert_star_error(&self) -> Error;
     }
     impl<E: Display> ViaDisplay for Probe<E> {
-        fn into_star_error(&self) -> Error {
+        fn convert_star_error(&self) -> Error {
             Error::from_host(self.take())
         }
     }
@@ -225,11 +225,11 @@ pub mod convert_error {
 /// Converts a builtin's error value into [`Error`] (used by generated code).
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __into_star_error {
+macro_rules! __convert_star_error {
     ($e:expr) => {{
         #[allow(unused_imports)]
         use $crate::error::convert_error::{ViaDisplay as _, ViaSelf as _, ViaStd as _};
-        (&&&$crate::error::convert_error::Probe::new($e)).into_star_error()
+        (&&&$crate::error::convert_error::Probe::new($e)).convert_star_error()
     }};
 }
 
@@ -239,13 +239,13 @@ mod tests {
 
     #[test]
     fn conversions_pick_the_most_specific() {
-        let e = crate::__into_star_error!(Error::new(ErrorKind::Fail, "boom"));
+        let e = crate::__convert_star_error!(Error::new(ErrorKind::Fail, "boom"));
         assert_eq!(e.kind(), ErrorKind::Fail);
         let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no file");
-        let e = crate::__into_star_error!(io);
+        let e = crate::__convert_star_error!(io);
         assert_eq!(e.kind(), ErrorKind::Host);
         assert!(e.source().is_some());
-        let e = crate::__into_star_error!(String::from("plain"));
+        let e = crate::__convert_star_error!(String::from("plain"));
         assert_eq!(e.message(), "plain");
         assert!(e.source().is_none());
     }

@@ -16,18 +16,27 @@
 
 #![warn(missing_docs)]
 
+// The macros name this crate `::star_core`, also when used inside it.
+extern crate self as star_core;
+
+pub use star_macros::{star_builtin, star_methods, star_module, StarValue};
+
+#[doc(hidden)]
+pub mod __private;
+
 pub mod call;
 pub mod chunked;
 pub mod diagnostics;
 pub mod dialect;
 pub mod error;
+pub mod eval;
 pub mod resolve;
 pub mod syntax;
 pub mod thread;
 pub mod value;
 
-pub use diagnostics::{check_source, CheckReport, Diagnostic, SourceFile};
 pub use call::{Args, NativeFunction, Signature};
+pub use diagnostics::{check_source, CheckReport, Diagnostic, SourceFile};
 pub use dialect::Dialect;
 pub use error::{Error, ErrorKind, Result};
 pub use thread::Thread;

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
 use crate::call::{Args, NativeFuture};
-use crate::error::{Error, Frame, Result};
+use crate::error::{Frame, Result};
 use crate::value::Value;
 
 /// Where `print` output goes.
@@ -26,6 +26,8 @@ pub struct Thread {
     data: HashMap<TypeId, Box<dyn Any>>,
     /// Active script frames, outermost first (the evaluator maintains it).
     stack: Vec<Frame>,
+    /// The evaluator's per-thread state.
+    pub(crate) eval: crate::eval::vm::EvalState,
 }
 
 impl Default for Thread {
@@ -42,6 +44,7 @@ impl Thread {
             print: None,
             data: HashMap::new(),
             stack: Vec::new(),
+            eval: Default::default(),
         }
     }
 
@@ -95,15 +98,12 @@ impl Thread {
 
     /// Calls any callable value with `args`.
     pub fn call(&mut self, f: &Value, args: &Args<'_>) -> Result<Value> {
-        match f {
-            Value::Builtin(b) => b.call(self, args),
-            Value::BoundMethod(m) => m.method.call_method(self, &m.receiver, args),
-            Value::Host(h) => h.get().call(self, args),
-            _ => Err(Error::type_error(format!(
-                "invalid call of non-function ({})",
-                f.type_name()
-            ))),
-        }
+        crate::eval::vm::call_value(self, f, args)
+    }
+
+    /// Sets the maximum depth of nested Starlark calls.
+    pub fn set_max_depth(&mut self, depth: usize) {
+        self.eval.max_depth = depth;
     }
 
     /// Runs an async builtin's future to completion. Inside the async executor the
@@ -161,6 +161,9 @@ mod tests {
     #[test]
     fn ready_futures_complete_without_a_runtime() {
         let fut: NativeFuture = Box::pin(async { Ok(Value::Int(7)) });
-        assert_eq!(Thread::default().await_native(fut).unwrap().as_i64(), Some(7));
+        assert_eq!(
+            Thread::default().await_native(fut).unwrap().as_i64(),
+            Some(7)
+        );
     }
 }

@@ -131,6 +131,24 @@ impl<T> FreezeCell<T> {
         self.borrow_mut().map(drop)
     }
 
+    /// Starts a long read (an iteration) not tied to a guard's lifetime; returns whether
+    /// it was counted, to be passed to [`FreezeCell::end_read`].
+    pub fn start_read(&self) -> bool {
+        let s = self.state.get();
+        if s & FROZEN != 0 || s & READERS == READERS {
+            return false;
+        }
+        self.state.set(s + 1);
+        true
+    }
+
+    /// Ends a read started by [`FreezeCell::start_read`].
+    pub fn end_read(&self, counted: bool) {
+        if counted && !self.is_frozen() {
+            self.state.set(self.state.get() - 1);
+        }
+    }
+
     /// Direct access through an exclusive reference.
     pub fn get_mut(&mut self) -> &mut T {
         self.value.get_mut()

@@ -114,6 +114,10 @@ impl List {
             self.items.borrow().iter().for_each(Value::freeze);
         }
     }
+
+    pub(crate) fn cell(&self) -> &FreezeCell<Vec<Value>> {
+        &self.items
+    }
 }
 
 /// A dict key or set element together with its hash.
@@ -263,6 +267,10 @@ impl Dict {
         self.map.is_frozen()
     }
 
+    pub(crate) fn cell(&self) -> &FreezeCell<DictMap> {
+        &self.map
+    }
+
     pub(crate) fn freeze(&self) {
         if self.map.freeze() {
             for (k, v) in self.map.borrow().iter() {
@@ -333,6 +341,10 @@ impl Set {
         self.items.is_frozen()
     }
 
+    pub(crate) fn cell(&self) -> &FreezeCell<SetMap> {
+        &self.items
+    }
+
     pub(crate) fn freeze(&self) {
         if self.items.freeze() {
             self.items.borrow().iter().for_each(|k| k.value.freeze());
@@ -355,7 +367,10 @@ impl Range {
     /// A range; fails if `step` is zero.
     pub fn new(start: i64, stop: i64, step: i64) -> Result<Range> {
         if step == 0 {
-            return Err(Error::new(ErrorKind::Value, "range: step argument must not be zero"));
+            return Err(Error::new(
+                ErrorKind::Value,
+                "range: step argument must not be zero",
+            ));
         }
         Ok(Range { start, stop, step })
     }
@@ -430,7 +445,10 @@ mod tests {
         let d = Dict::new();
         let g = d.borrow();
         let e = d.insert(Value::Int(1), Value::None).unwrap_err();
-        assert_eq!(e.message(), "cannot insert into hash table during iteration");
+        assert_eq!(
+            e.message(),
+            "cannot insert into hash table during iteration"
+        );
         drop(g);
     }
 }

@@ -26,7 +26,10 @@ use crate::error::{Error, ErrorKind, Result};
 pub const MAX_DEPTH: u32 = 1000;
 
 fn depth_error() -> Error {
-    Error::new(ErrorKind::Value, "comparison exceeded maximum recursion depth")
+    Error::new(
+        ErrorKind::Value,
+        "comparison exceeded maximum recursion depth",
+    )
 }
 
 impl Value {
@@ -93,6 +96,7 @@ fn equals(a: &Value, b: &Value, depth: u32) -> Result<bool> {
             let n = x.len();
             n == y.len() && (n == 0 || (x.start == y.start && (n == 1 || x.step == y.step)))
         }
+        (Value::Function(x), Value::Function(y)) => triomphe::Arc::ptr_eq(x, y),
         (Value::Builtin(x), Value::Builtin(y)) => std::ptr::eq(*x, *y),
         (Value::BoundMethod(x), Value::BoundMethod(y)) => {
             std::ptr::eq(x.method, y.method) && x.receiver.ptr_eq(&y.receiver)
@@ -289,6 +293,7 @@ fn hash(v: &Value, depth: u32) -> Result<u32> {
             h ^ t.len() as u32
         }
         Value::Builtin(f) => mix(*f as *const _ as u64),
+        Value::Function(f) => mix(triomphe::Arc::as_ptr(f) as u64),
         Value::Host(h) => h.get().hash()?,
         Value::Range(_)
         | Value::List(_)
@@ -314,8 +319,12 @@ mod tests {
     #[test]
     fn numbers_compare_exactly() {
         let two53 = 9_007_199_254_740_992i64;
-        assert!(!Value::Int(two53 + 1).equals(&Value::Float(two53 as f64)).unwrap());
-        assert!(Value::Int(two53).equals(&Value::Float(two53 as f64)).unwrap());
+        assert!(!Value::Int(two53 + 1)
+            .equals(&Value::Float(two53 as f64))
+            .unwrap());
+        assert!(Value::Int(two53)
+            .equals(&Value::Float(two53 as f64))
+            .unwrap());
         assert_eq!(
             Value::Int(3).compare(&Value::Float(3.5)).unwrap(),
             Ordering::Less
@@ -327,10 +336,15 @@ mod tests {
         let b = big("100000000000000000000");
         assert!(b.equals(&Value::Float(1e20)).unwrap());
         assert_eq!(b.hash32().unwrap(), Value::Float(1e20).hash32().unwrap());
-        assert_eq!(Value::Int(1).hash32().unwrap(), Value::Float(1.0).hash32().unwrap());
+        assert_eq!(
+            Value::Int(1).hash32().unwrap(),
+            Value::Float(1.0).hash32().unwrap()
+        );
         assert_eq!(b.compare(&Value::Int(i64::MAX)).unwrap(), Ordering::Greater);
         assert_eq!(
-            big("-100000000000000000000").compare(&Value::Int(i64::MIN)).unwrap(),
+            big("-100000000000000000000")
+                .compare(&Value::Int(i64::MIN))
+                .unwrap(),
             Ordering::Less
         );
     }
@@ -343,7 +357,10 @@ mod tests {
             nan.compare(&Value::Float(f64::INFINITY)).unwrap(),
             Ordering::Greater
         );
-        assert_eq!(nan.compare(&Value::Int(i64::MAX)).unwrap(), Ordering::Greater);
+        assert_eq!(
+            nan.compare(&Value::Int(i64::MAX)).unwrap(),
+            Ordering::Greater
+        );
         assert!(Value::Float(-0.0).equals(&Value::Float(0.0)).unwrap());
     }
 
@@ -379,10 +396,22 @@ mod tests {
     fn dicts_are_equal_in_any_order() {
         let a = Value::dict();
         let b = Value::dict();
-        a.as_dict().unwrap().insert(Value::Int(1), Value::Int(2)).unwrap();
-        a.as_dict().unwrap().insert(Value::Int(2), Value::Int(3)).unwrap();
-        b.as_dict().unwrap().insert(Value::Int(2), Value::Int(3)).unwrap();
-        b.as_dict().unwrap().insert(Value::Float(1.0), Value::Int(2)).unwrap();
+        a.as_dict()
+            .unwrap()
+            .insert(Value::Int(1), Value::Int(2))
+            .unwrap();
+        a.as_dict()
+            .unwrap()
+            .insert(Value::Int(2), Value::Int(3))
+            .unwrap();
+        b.as_dict()
+            .unwrap()
+            .insert(Value::Int(2), Value::Int(3))
+            .unwrap();
+        b.as_dict()
+            .unwrap()
+            .insert(Value::Float(1.0), Value::Int(2))
+            .unwrap();
         assert!(a.equals(&b).unwrap());
         assert!(a.hash32().is_err());
         let t = Value::tuple(vec![Value::Int(1), Value::str("x")]);

@@ -424,7 +424,9 @@ fn string_map<T: for<'b> FromValue<'b>, M: FromIterator<(String, T)>>(
     Ok(out.into_iter().collect())
 }
 
-impl<'a, T: for<'b> FromValue<'b>, S: BuildHasher + Default> FromValue<'a> for IndexMap<String, T, S> {
+impl<'a, T: for<'b> FromValue<'b>, S: BuildHasher + Default> FromValue<'a>
+    for IndexMap<String, T, S>
+{
     fn from_value(v: &'a Value) -> Result<Self, ConvError> {
         string_map(v)
     }
@@ -433,7 +435,9 @@ impl<'a, T: for<'b> FromValue<'b>, S: BuildHasher + Default> FromValue<'a> for I
     }
 }
 
-impl<'a, T: for<'b> FromValue<'b>, S: BuildHasher + Default> FromValue<'a> for HashMap<String, T, S> {
+impl<'a, T: for<'b> FromValue<'b>, S: BuildHasher + Default> FromValue<'a>
+    for HashMap<String, T, S>
+{
     fn from_value(v: &'a Value) -> Result<Self, ConvError> {
         string_map(v)
     }

@@ -109,6 +109,12 @@ pub trait HostValue: Any {
     }
 }
 
+/// The methods of a host type, as `#[star_methods]` declares them on its `impl` block.
+pub trait HostMethods {
+    /// The methods, each a builtin whose receiver is the host value.
+    fn methods() -> &'static [&'static NativeFunction];
+}
+
 /// A shared reference to a host value.
 #[derive(Clone)]
 pub struct Host(triomphe::Arc<Box<dyn HostValue>>);
@@ -142,7 +148,11 @@ impl Host {
 
     /// The method `name` of the value's type, if any.
     pub fn method(&self, name: &str) -> Option<&'static NativeFunction> {
-        self.get().methods().iter().copied().find(|m| m.name == name)
+        self.get()
+            .methods()
+            .iter()
+            .copied()
+            .find(|m| m.name == name)
     }
 }
 
@@ -189,9 +199,34 @@ macro_rules! freeze_safe_plain {
 }
 
 freeze_safe_plain!(
-    (), bool, char, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32,
-    f64, String, str, Str, Bytes, BigInt, FrozenValue, &'static str, std::path::PathBuf,
-    std::time::Duration, std::time::Instant, std::time::SystemTime
+    (),
+    bool,
+    char,
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    f32,
+    f64,
+    String,
+    str,
+    Str,
+    Bytes,
+    BigInt,
+    FrozenValue,
+    &'static str,
+    std::path::PathBuf,
+    std::time::Duration,
+    std::time::Instant,
+    std::time::SystemTime
 );
 
 // SAFETY: `Value::freeze` makes the value and everything it reaches immutable.

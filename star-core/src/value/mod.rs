@@ -32,11 +32,12 @@
 //! as it likes.
 
 mod cell;
-mod collections;
+pub(crate) mod collections;
 mod compare;
 mod convert;
 mod host;
-mod repr;
+mod module;
+pub(crate) mod repr;
 mod str;
 
 use std::fmt;
@@ -45,9 +46,10 @@ use num_bigint::BigInt;
 use triomphe::Arc;
 
 pub use cell::{CellMut, CellRef, FreezeCell, MutateError};
-pub use collections::{Dict, HashedValue, List, Range, Set, Tuple};
+pub use collections::{Dict, DictMap, HashedValue, List, Range, Set, SetMap, Tuple};
 pub use convert::{ConvError, FromValue, IntoValue};
-pub use host::{FreezeSafe, Host, HostValue};
+pub use host::{FreezeSafe, Host, HostMethods, HostValue};
+pub use module::NativeModule;
 pub use str::{Bytes, Str};
 
 use crate::call::NativeFunction;
@@ -82,6 +84,8 @@ pub enum Value {
     Set(Arc<Set>),
     /// A `range(...)` value.
     Range(Arc<Range>),
+    /// A function defined in Starlark (`def` or `lambda`).
+    Function(Arc<crate::eval::Function>),
     /// A builtin function (declared with `#[star_builtin]`).
     Builtin(&'static NativeFunction),
     /// A builtin method bound to its receiver, as in `"a,b".split`.
@@ -149,6 +153,7 @@ impl Value {
             Value::Dict(_) => "dict",
             Value::Set(_) => "set",
             Value::Range(_) => "range",
+            Value::Function(_) => "function",
             Value::Builtin(_) | Value::BoundMethod(_) => "builtin_function_or_method",
             Value::Host(h) => h.get().type_name(),
         }
@@ -165,11 +170,11 @@ impl Value {
             Value::Str(s) => !s.is_empty(),
             Value::Bytes(b) => !b.is_empty(),
             Value::Tuple(t) => !t.is_empty(),
-            Value::List(l) => l.len() != 0,
-            Value::Dict(d) => d.len() != 0,
-            Value::Set(s) => s.len() != 0,
-            Value::Range(r) => r.len() != 0,
-            Value::Builtin(_) | Value::BoundMethod(_) => true,
+            Value::List(l) => !l.is_empty(),
+            Value::Dict(d) => !d.is_empty(),
+            Value::Set(s) => !s.is_empty(),
+            Value::Range(r) => !r.is_empty(),
+            Value::Function(_) | Value::Builtin(_) | Value::BoundMethod(_) => true,
             Value::Host(h) => h.get().truth(),
         }
     }
@@ -182,6 +187,7 @@ impl Value {
             Value::Dict(d) => d.freeze(),
             Value::Set(s) => s.freeze(),
             Value::BoundMethod(m) => m.receiver.freeze(),
+            Value::Function(f) => f.freeze(),
             Value::Host(h) => h.get().freeze(),
             _ => {}
         }
@@ -195,6 +201,7 @@ impl Value {
             Value::Dict(d) => d.is_frozen(),
             Value::Set(s) => s.is_frozen(),
             Value::BoundMethod(m) => m.receiver.is_frozen(),
+            Value::Function(f) => f.is_frozen(),
             Value::Host(h) => h.get().is_frozen(),
             _ => true,
         }
@@ -253,6 +260,7 @@ impl Value {
             (Value::List(a), Value::List(b)) => Arc::ptr_eq(a, b),
             (Value::Dict(a), Value::Dict(b)) => Arc::ptr_eq(a, b),
             (Value::Set(a), Value::Set(b)) => Arc::ptr_eq(a, b),
+            (Value::Function(a), Value::Function(b)) => Arc::ptr_eq(a, b),
             (Value::Builtin(a), Value::Builtin(b)) => std::ptr::eq(*a, *b),
             (Value::Host(a), Value::Host(b)) => a.ptr_eq(b),
             _ => false,

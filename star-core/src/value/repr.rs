@@ -183,6 +183,9 @@ impl Printer {
                     let _ = write!(out, "range({}, {}, {})", r.start, r.stop, r.step);
                 }
             }
+            Value::Function(f) => {
+                let _ = write!(out, "<function {}>", f.name());
+            }
             Value::Builtin(f) => {
                 let _ = write!(out, "<built-in function {}>", f.name);
             }
@@ -240,10 +243,16 @@ mod tests {
         assert_eq!(l.repr(), r#"[1, "a\"b\n", None]"#);
         assert_eq!(Value::tuple(vec![Value::Int(1)]).repr(), "(1,)");
         assert_eq!(Value::tuple(vec![]).repr(), "()");
-        assert_eq!(Value::Bytes(super::super::Bytes::new(b"a\xff\xc3\xa9")).repr(), r#"b"a\xff\xc3\xa9""#);
+        assert_eq!(
+            Value::Bytes(super::super::Bytes::new(b"a\xff\xc3\xa9")).repr(),
+            r#"b"a\xff\xc3\xa9""#
+        );
         assert_eq!(Value::str("é").to_str(), "é");
         let d = Value::dict();
-        d.as_dict().unwrap().insert(Value::str("k"), Value::Bool(true)).unwrap();
+        d.as_dict()
+            .unwrap()
+            .insert(Value::str("k"), Value::Bool(true))
+            .unwrap();
         assert_eq!(d.repr(), r#"{"k": True}"#);
     }
 

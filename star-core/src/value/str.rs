@@ -66,7 +66,11 @@ impl ByteStr {
             2 => false,
             _ => {
                 let ok = std::str::from_utf8(self.bytes()).is_ok();
-                self.0.header.header.utf8.store(if ok { 1 } else { 2 }, Ordering::Relaxed);
+                self.0
+                    .header
+                    .header
+                    .utf8
+                    .store(if ok { 1 } else { 2 }, Ordering::Relaxed);
                 ok
             }
         }

@@ -1,0 +1,199 @@
+//! Compiled code: the instruction set of the register machine.
+//!
+//! A [`Code`] is the compiled body of one function, or of a module's top-level code. Its
+//! frame is an array of registers: the function's locals first (parameters in order,
+//! then `*args`, `**kwargs`, then the other locals, as the resolver numbered them), then
+//! temporaries. Every operand is a register index, so an instruction reads its inputs
+//! and writes its output in place: `x = x + 1` on locals is one `Binary` instruction,
+//! with no pushes and pops. Operand lists that do not fit in an instruction (call
+//! arguments, closures' captured cells) live in side tables of the `Code`.
+
+use triomphe::Arc;
+
+use crate::syntax::{BinOp, Span, UnaryOp};
+use crate::value::{Str, Value};
+
+/// A register index.
+pub type Reg = u32;
+
+/// "No register" in optional operands.
+pub const NO_REG: Reg = u32::MAX;
+
+/// One instruction. Each variant's doc says what it does with its operands.
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug)]
+pub enum Op {
+    /// `dst = consts[k]`.
+    Const { dst: Reg, k: u32 },
+    /// `dst = src`.
+    Move { dst: Reg, src: Reg },
+    /// Fails if local `reg` is unbound (used before assignment).
+    CheckLocal { reg: Reg, local: u32 },
+    /// `dst = globals[slot]` (an error if unbound).
+    LoadGlobal { dst: Reg, slot: u32 },
+    /// `globals[slot] = src`.
+    StoreGlobal { slot: u32, src: Reg },
+    /// `dst = cells[local]` for a captured local of this frame (an error if unbound).
+    LoadCell { dst: Reg, local: u32 },
+    /// `cells[local] = src`.
+    StoreCell { local: u32, src: Reg },
+    /// `dst = free[i]`, a variable captured from an enclosing function.
+    LoadFree { dst: Reg, index: u32 },
+    /// `dst = op src`.
+    Unary { op: UnaryOp, dst: Reg, src: Reg },
+    /// `dst = a op b` (not `and`/`or`, which compile to jumps).
+    Binary { op: BinOp, dst: Reg, a: Reg, b: Reg },
+    /// `dst = a op b` for `x op= y`: lists extend in place for `+=`.
+    InPlace { op: BinOp, dst: Reg, a: Reg, b: Reg },
+    /// `pc = target`.
+    Jump { target: u32 },
+    /// `if truth(cond) { pc = target }`.
+    JumpIfTrue { cond: Reg, target: u32 },
+    /// `if !truth(cond) { pc = target }`.
+    JumpIfFalse { cond: Reg, target: u32 },
+    /// `dst = call(calls[desc])`.
+    Call { dst: Reg, desc: u32 },
+    /// `dst = obj.names[name]`.
+    GetAttr { dst: Reg, obj: Reg, name: u32 },
+    /// `obj.names[name] = src`.
+    SetAttr { obj: Reg, name: u32, src: Reg },
+    /// `dst = obj[key]`.
+    Index { dst: Reg, obj: Reg, key: Reg },
+    /// `obj[key] = src`.
+    SetIndex { obj: Reg, key: Reg, src: Reg },
+    /// `dst = obj[lo:hi:step]` with the three bounds in `lo`, `lo+1`, `lo+2`
+    /// (`None` when absent).
+    Slice { dst: Reg, obj: Reg, lo: Reg },
+    /// `dst = [start..start+n]`.
+    MakeList { dst: Reg, start: Reg, n: u32 },
+    /// `dst = (start..start+n)`.
+    MakeTuple { dst: Reg, start: Reg, n: u32 },
+    /// `dst = {k0: v0, ...}` from `n` key/value register pairs at `start`.
+    MakeDict { dst: Reg, start: Reg, n: u32 },
+    /// `list.append(src)` (comprehensions).
+    Append { list: Reg, src: Reg },
+    /// `dict[key] = src` (comprehensions).
+    DictSet { dict: Reg, key: Reg, src: Reg },
+    /// Starts iterating `src` in iterator slot `slot`.
+    IterStart { slot: u32, src: Reg },
+    /// `dst = next(iter slot)`, or `pc = end` when exhausted.
+    IterNext { slot: u32, dst: Reg, end: u32 },
+    /// Ends the iteration in `slot` (so the collection may be mutated again).
+    IterEnd { slot: u32 },
+    /// Unpacks the iterable `src` into `n` registers at `dst`.
+    Unpack { src: Reg, dst: Reg, n: u32 },
+    /// `dst = the function protos[proto]`, with defaults in registers at `defaults`.
+    MakeFunction { dst: Reg, proto: u32, defaults: Reg },
+    /// Concatenates the string forms of `n` registers at `start` (f-strings), using the
+    /// conversions in `formats[fmt]`.
+    Format {
+        dst: Reg,
+        start: Reg,
+        n: u32,
+        fmt: u32,
+    },
+    /// `load(...)` statement number `index` of the module: binds registers at `dst`.
+    Load { index: u32, dst: Reg },
+    /// Returns `src`.
+    Return { src: Reg },
+}
+
+/// The operands of a call instruction.
+#[derive(Clone, Debug)]
+pub struct CallDesc {
+    /// The callee.
+    pub func: Reg,
+    /// First argument register: positional arguments, then named argument values.
+    pub args: Reg,
+    /// How many positional arguments.
+    pub npos: u32,
+    /// Names of the named arguments that follow the positional ones.
+    pub names: Box<[Str]>,
+    /// `*args` operand, or `NO_REG`.
+    pub star: Reg,
+    /// `**kwargs` operand, or `NO_REG`.
+    pub starstar: Reg,
+}
+
+/// Where a closure's captured cell comes from in the frame that creates it.
+#[derive(Clone, Copy, Debug)]
+pub enum Capture {
+    /// A captured local (cell) of the creating frame.
+    Local(u32),
+    /// A free variable of the creating function.
+    Free(u32),
+}
+
+/// What a `def` or `lambda` compiles to, before it is instantiated.
+#[derive(Debug)]
+pub struct Proto {
+    /// The function's code.
+    pub code: Arc<Code>,
+    /// Its captured cells, in the order of its free variables.
+    pub captures: Box<[Capture]>,
+    /// How many default values the instruction passes.
+    pub ndefaults: u32,
+}
+
+/// A parameter of a compiled function.
+#[derive(Clone, Debug)]
+pub struct ParamInfo {
+    /// The name.
+    pub name: Str,
+    /// Whether it has a default (stored in the function value).
+    pub has_default: bool,
+}
+
+/// A compiled function body or module top level.
+#[derive(Debug)]
+pub struct Code {
+    /// The function's name (`<toplevel>` for module code, `lambda` for lambdas).
+    pub name: String,
+    /// The file it came from.
+    pub file: std::sync::Arc<str>,
+    /// Where the function is defined.
+    pub span: Span,
+    /// The instructions.
+    pub ops: Vec<Op>,
+    /// The source position of each instruction, for errors.
+    pub spans: Vec<Span>,
+    /// Constants.
+    pub consts: Vec<Value>,
+    /// Names used by attribute instructions.
+    pub names: Vec<Str>,
+    /// Call operands.
+    pub calls: Vec<CallDesc>,
+    /// Nested functions.
+    pub protos: Vec<Proto>,
+    /// f-string conversions (`None`, `Some('r')`, `Some('s')`) per `Format` instruction.
+    pub formats: Vec<Box<[Option<char>]>>,
+    /// Names of the locals, by index (for errors).
+    pub local_names: Vec<Str>,
+    /// Which locals are captured by inner functions (live in cells).
+    pub cells: Vec<u32>,
+    /// Total registers: locals then temporaries.
+    pub nregs: u32,
+    /// Number of locals.
+    pub nlocals: u32,
+    /// Number of iterator slots.
+    pub niters: u32,
+    /// Ordinary parameters (positional-or-keyword, then keyword-only).
+    pub params: Vec<ParamInfo>,
+    /// How many of `params` can be given by position.
+    pub npositional: u32,
+    /// Whether there is a `*args` parameter (local after the ordinary ones).
+    pub has_varargs: bool,
+    /// Whether there is a `**kwargs` parameter (local after `*args`).
+    pub has_kwargs: bool,
+}
+
+impl Code {
+    /// A short listing of the instructions, for debugging and tests.
+    pub fn disassemble(&self) -> String {
+        let mut out = String::new();
+        for (i, op) in self.ops.iter().enumerate() {
+            out.push_str(&format!("{i:4} {op:?}\n"));
+        }
+        out
+    }
+}

@@ -1,0 +1,1004 @@
+//! The compiler: resolved syntax trees to [`Code`] for the register machine.
+//!
+//! # Algorithm
+//!
+//! One pass over the tree per function. Locals occupy the first registers (the resolver
+//! numbered them); temporaries are allocated above them like a stack: an expression
+//! allocates its result register, compiles its operands into registers above it, and
+//! releases everything above its result when done. An expression whose value already
+//! sits in a register (a local variable) is not copied: [`Compiler::expr_any`] returns
+//! that register.
+//!
+//! Control flow compiles to jumps, patched when their target is known. `and`/`or` and
+//! conditional expressions are jumps too. Loops over iterables use iterator slots (one
+//! per nesting depth), so that a `break` or an error can release the collection being
+//! iterated.
+//!
+//! Locals must not be read before they are assigned. The compiler tracks which locals
+//! are *definitely assigned* along the straight-line path (parameters always are; an
+//! assignment inside a branch or a loop body counts only inside it) and emits a
+//! `CheckLocal` instruction before any other read. The common case, reading a parameter
+//! or a variable assigned earlier in the same block, costs nothing at run time.
+//!
+//! Names resolved as predeclared or universal become constants: the environment is
+//! known when a module is compiled.
+
+use triomphe::Arc;
+
+use super::code::*;
+use crate::syntax::ast::*;
+use crate::syntax::Span;
+use crate::value::{Bytes, Str, Value};
+
+/// Looks up predeclared and universal names at compile time.
+pub trait Environment {
+    /// The value of a predeclared or universal name.
+    fn lookup(&self, name: &str) -> Option<Value>;
+}
+
+/// A `load` statement, as the module records it.
+#[derive(Clone, Debug)]
+pub struct LoadDesc {
+    /// The module reference string.
+    pub module: Str,
+    /// The names to import, in order.
+    pub names: Vec<Str>,
+    /// Where the statement is.
+    pub span: Span,
+}
+
+struct Loop {
+    /// Where `continue` jumps.
+    continue_target: u32,
+    /// `break` jumps to patch.
+    breaks: Vec<usize>,
+    /// The loop's iterator slot (for `break` to release), if a `for` loop.
+    iter_slot: Option<u32>,
+}
+
+/// Compiles one function body or a module's top level.
+pub struct Compiler<'e> {
+    env: &'e dyn Environment,
+    code: Code,
+    next: u32,
+    iter_depth: u32,
+    loops: Vec<Loop>,
+    assigned: Vec<bool>,
+    is_cell: Vec<bool>,
+    loads: &'e mut Vec<LoadDesc>,
+}
+
+fn new_code(name: &str, file: &std::sync::Arc<str>, span: Span, locals: &[Local]) -> Code {
+    Code {
+        name: name.to_string(),
+        file: file.clone(),
+        span,
+        ops: Vec::new(),
+        spans: Vec::new(),
+        consts: Vec::new(),
+        names: Vec::new(),
+        calls: Vec::new(),
+        protos: Vec::new(),
+        formats: Vec::new(),
+        local_names: locals.iter().map(|l| Str::new(&l.name)).collect(),
+        cells: (0..locals.len() as u32)
+            .filter(|&i| locals[i as usize].cell)
+            .collect(),
+        nregs: locals.len() as u32,
+        nlocals: locals.len() as u32,
+        niters: 0,
+        params: Vec::new(),
+        npositional: 0,
+        has_varargs: false,
+        has_kwargs: false,
+    }
+}
+
+/// Compiles a module's top-level statements (a whole file, or one statement of a
+/// stream) into the code of its top level. `locals` are the module's top-level locals
+/// (which persist between statements); `loads` collects the module's `load`s.
+pub fn compile_toplevel(
+    env: &dyn Environment,
+    file: &std::sync::Arc<str>,
+    stmts: &[Stmt],
+    locals: &[Local],
+    loads: &mut Vec<LoadDesc>,
+) -> Arc<Code> {
+    let span = match (stmts.first(), stmts.last()) {
+        (Some(a), Some(b)) => a.span.to(b.span),
+        _ => Span::default(),
+    };
+    let mut c = Compiler {
+        env,
+        code: new_code("<toplevel>", file, span, locals),
+        next: locals.len() as u32,
+        iter_depth: 0,
+        loops: Vec::new(),
+        // Top-level locals persist across statements: always check them.
+        assigned: vec![false; locals.len()],
+        is_cell: locals.iter().map(|l| l.cell).collect(),
+        loads,
+    };
+    c.stmts(stmts);
+    let r = c.temp();
+    let k = c.constant(Value::None);
+    c.emit(Op::Const { dst: r, k }, span);
+    c.emit(Op::Return { src: r }, span);
+    Arc::new(c.code)
+}
+
+impl<'e> Compiler<'e> {
+    fn function(&mut self, f: &Function) -> Arc<Code> {
+        let file = self.code.file.clone();
+        let name = if f.is_lambda { "lambda" } else { &f.name.name };
+        let mut code = new_code(name, &file, f.span, &f.locals);
+        let mut nparams = 0;
+        for p in &f.params {
+            match p {
+                Param::Required(id) => {
+                    code.params.push(ParamInfo {
+                        name: Str::new(&id.name),
+                        has_default: false,
+                    });
+                    if !code.has_varargs {
+                        code.npositional += 1;
+                    }
+                    nparams += 1;
+                }
+                Param::Optional(id, _) => {
+                    code.params.push(ParamInfo {
+                        name: Str::new(&id.name),
+                        has_default: true,
+                    });
+                    if !code.has_varargs {
+                        code.npositional += 1;
+                    }
+                    nparams += 1;
+                }
+                Param::Star(id, _) => {
+                    // A bare `*` only ends the positional parameters.
+                    code.has_varargs = id.is_some();
+                    if id.is_none() {
+                        code.npositional = nparams;
+                    }
+                }
+                Param::StarStar(_) => code.has_kwargs = true,
+            }
+        }
+        // Parameters after a bare `*` are keyword-only too.
+        if f.params.iter().any(|p| matches!(p, Param::Star(None, _))) {
+            let bare = f
+                .params
+                .iter()
+                .position(|p| matches!(p, Param::Star(None, _)))
+                .unwrap_or(0);
+            code.npositional = f.params[..bare]
+                .iter()
+                .filter(|p| matches!(p, Param::Required(_) | Param::Optional(..)))
+                .count() as u32;
+        }
+        let nbound = nparams + code.has_varargs as u32 + code.has_kwargs as u32;
+        let mut assigned = vec![false; f.locals.len()];
+        for a in assigned.iter_mut().take(nbound as usize) {
+            *a = true;
+        }
+        let mut c = Compiler {
+            env: self.env,
+            code,
+            next: f.locals.len() as u32,
+            iter_depth: 0,
+            loops: Vec::new(),
+            assigned,
+            is_cell: f.locals.iter().map(|l| l.cell).collect(),
+            loads: self.loads,
+        };
+        c.stmts(&f.body);
+        let r = c.temp();
+        let k = c.constant(Value::None);
+        c.emit(Op::Const { dst: r, k }, f.span);
+        c.emit(Op::Return { src: r }, f.span);
+        Arc::new(c.code)
+    }
+
+    fn emit(&mut self, op: Op, span: Span) -> usize {
+        self.code.ops.push(op);
+        self.code.spans.push(span);
+        self.code.ops.len() - 1
+    }
+
+    fn here(&self) -> u32 {
+        self.code.ops.len() as u32
+    }
+
+    fn patch(&mut self, at: usize, target: u32) {
+        match &mut self.code.ops[at] {
+            Op::Jump { target: t }
+            | Op::JumpIfTrue { target: t, .. }
+            | Op::JumpIfFalse { target: t, .. }
+            | Op::IterNext { end: t, .. } => *t = target,
+            _ => unreachable!("patching a non-jump"),
+        }
+    }
+
+    fn temp(&mut self) -> Reg {
+        let r = self.next;
+        self.next += 1;
+        self.code.nregs = self.code.nregs.max(self.next);
+        r
+    }
+
+    fn constant(&mut self, v: Value) -> u32 {
+        self.code.consts.push(v);
+        self.code.consts.len() as u32 - 1
+    }
+
+    fn name(&mut self, n: &str) -> u32 {
+        if let Some(i) = self
+            .code
+            .names
+            .iter()
+            .position(|s| s.as_bytes() == n.as_bytes())
+        {
+            return i as u32;
+        }
+        self.code.names.push(Str::new(n));
+        self.code.names.len() as u32 - 1
+    }
+
+    // ----- statements -----
+
+    fn stmts(&mut self, stmts: &[Stmt]) {
+        for s in stmts {
+            self.stmt(s);
+        }
+    }
+
+    /// Compiles a nested block; assignments inside it do not count after it.
+    fn block(&mut self, stmts: &[Stmt]) {
+        let saved = self.assigned.clone();
+        self.stmts(stmts);
+        self.assigned = saved;
+    }
+
+    fn stmt(&mut self, s: &Stmt) {
+        let mark = self.next;
+        match &s.kind {
+            StmtKind::Expr(e) => {
+                let r = self.temp();
+                self.expr_into(e, r);
+            }
+            StmtKind::Assign { lhs, rhs } => {
+                if let Some(reg) = self.plain_local(lhs).filter(|_| writes_dst_last(rhs)) {
+                    self.expr_into(rhs, reg);
+                    self.mark_assigned(lhs);
+                } else {
+                    let r = self.expr_any(rhs);
+                    self.assign(lhs, r, s.span);
+                }
+            }
+            StmtKind::AugAssign {
+                op,
+                op_span,
+                lhs,
+                rhs,
+            } => self.aug_assign(*op, *op_span, lhs, rhs),
+            StmtKind::Def(f) => {
+                let r = self.temp();
+                self.make_function(f, r, s.span);
+                self.store_ident(&f.name, r, s.span);
+            }
+            StmtKind::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                let c = self.expr_any(cond);
+                let jf = self.emit(Op::JumpIfFalse { cond: c, target: 0 }, cond.span);
+                self.next = mark;
+                self.block(then);
+                if otherwise.is_empty() {
+                    let h = self.here();
+                    self.patch(jf, h);
+                } else {
+                    let j = self.emit(Op::Jump { target: 0 }, s.span);
+                    let h = self.here();
+                    self.patch(jf, h);
+                    self.block(otherwise);
+                    let h = self.here();
+                    self.patch(j, h);
+                }
+            }
+            StmtKind::For { vars, iter, body } => {
+                let it = self.expr_any(iter);
+                let slot = self.iter_depth;
+                self.iter_depth += 1;
+                self.code.niters = self.code.niters.max(self.iter_depth);
+                self.emit(Op::IterStart { slot, src: it }, iter.span);
+                self.next = mark;
+                let x = self.temp();
+                let top = self.here();
+                let next = self.emit(
+                    Op::IterNext {
+                        slot,
+                        dst: x,
+                        end: 0,
+                    },
+                    s.span,
+                );
+                let saved = self.assigned.clone();
+                self.assign(vars, x, vars.span);
+                self.loops.push(Loop {
+                    continue_target: top,
+                    breaks: Vec::new(),
+                    iter_slot: Some(slot),
+                });
+                self.stmts(body);
+                self.assigned = saved;
+                self.emit(Op::Jump { target: top }, s.span);
+                let end = self.here();
+                self.patch(next, end);
+                let l = self.loops.pop().expect("loop");
+                for b in l.breaks {
+                    self.patch(b, end);
+                }
+                self.iter_depth -= 1;
+            }
+            StmtKind::While { cond, body } => {
+                let top = self.here();
+                let c = self.expr_any(cond);
+                let jf = self.emit(Op::JumpIfFalse { cond: c, target: 0 }, cond.span);
+                self.next = mark;
+                self.loops.push(Loop {
+                    continue_target: top,
+                    breaks: Vec::new(),
+                    iter_slot: None,
+                });
+                self.block(body);
+                self.emit(Op::Jump { target: top }, s.span);
+                let end = self.here();
+                self.patch(jf, end);
+                let l = self.loops.pop().expect("loop");
+                for b in l.breaks {
+                    self.patch(b, end);
+                }
+            }
+            StmtKind::Return(e) => {
+                let r = match e {
+                    Some(e) => self.expr_any(e),
+                    None => {
+                        let r = self.temp();
+                        let k = self.constant(Value::None);
+                        self.emit(Op::Const { dst: r, k }, s.span);
+                        r
+                    }
+                };
+                self.emit(Op::Return { src: r }, s.span);
+            }
+            StmtKind::Break => {
+                if let Some(slot) = self.loops.last().and_then(|l| l.iter_slot) {
+                    self.emit(Op::IterEnd { slot }, s.span);
+                }
+                let j = self.emit(Op::Jump { target: 0 }, s.span);
+                if let Some(l) = self.loops.last_mut() {
+                    l.breaks.push(j);
+                }
+            }
+            StmtKind::Continue => {
+                let target = self.loops.last().map_or(0, |l| l.continue_target);
+                self.emit(Op::Jump { target }, s.span);
+            }
+            StmtKind::Pass => {}
+            StmtKind::Load {
+                module, bindings, ..
+            } => {
+                let index = self.loads.len() as u32;
+                self.loads.push(LoadDesc {
+                    module: Str::new(module),
+                    names: bindings.iter().map(|b| Str::new(&b.name)).collect(),
+                    span: s.span,
+                });
+                let dst = self.next;
+                for _ in bindings {
+                    self.temp();
+                }
+                self.emit(Op::Load { index, dst }, s.span);
+                for (i, b) in bindings.iter().enumerate() {
+                    self.store_ident(&b.local, dst + i as u32, b.local.span);
+                }
+            }
+        }
+        self.next = mark;
+    }
+
+    /// The register of `e` if it is a local that is not a cell: assignments to it can
+    /// write the register directly.
+    fn plain_local(&self, e: &Expr) -> Option<Reg> {
+        match &e.kind {
+            ExprKind::Ident(id)
+                if id.binding.scope == Scope::Local && !self.is_cell[id.binding.index as usize] =>
+            {
+                Some(id.binding.index)
+            }
+            _ => None,
+        }
+    }
+
+    fn mark_assigned(&mut self, e: &Expr) {
+        if let ExprKind::Ident(id) = &e.kind {
+            if id.binding.scope == Scope::Local {
+                self.assigned[id.binding.index as usize] = true;
+            }
+        }
+    }
+
+    fn store_ident(&mut self, id: &Ident, src: Reg, span: Span) {
+        let i = id.binding.index;
+        match id.binding.scope {
+            Scope::Local => {
+                if self.is_cell[i as usize] {
+                    self.emit(Op::StoreCell { local: i, src }, span);
+                } else if i != src {
+                    self.emit(Op::Move { dst: i, src }, span);
+                }
+                self.assigned[i as usize] = true;
+            }
+            Scope::Global => {
+                self.emit(Op::StoreGlobal { slot: i, src }, span);
+            }
+            // The resolver rejects assignments to anything else.
+            _ => {}
+        }
+    }
+
+    fn assign(&mut self, lhs: &Expr, src: Reg, span: Span) {
+        match &lhs.kind {
+            ExprKind::Ident(id) => self.store_ident(id, src, span),
+            ExprKind::Tuple(items) | ExprKind::List(items) => {
+                let dst = self.next;
+                for _ in items {
+                    self.temp();
+                }
+                self.emit(
+                    Op::Unpack {
+                        src,
+                        dst,
+                        n: items.len() as u32,
+                    },
+                    lhs.span,
+                );
+                for (i, item) in items.iter().enumerate() {
+                    self.assign(item, dst + i as u32, item.span);
+                }
+            }
+            ExprKind::Index { x, index, lbrack } => {
+                let o = self.expr_any(x);
+                let k = self.expr_any(index);
+                self.emit(
+                    Op::SetIndex {
+                        obj: o,
+                        key: k,
+                        src,
+                    },
+                    *lbrack,
+                );
+            }
+            ExprKind::Dot { x, name } => {
+                let o = self.expr_any(x);
+                let n = self.name(&name.name);
+                self.emit(
+                    Op::SetAttr {
+                        obj: o,
+                        name: n,
+                        src,
+                    },
+                    name.span,
+                );
+            }
+            // The parser rejects other targets.
+            _ => {}
+        }
+    }
+
+    fn aug_assign(&mut self, op: BinOp, op_span: Span, lhs: &Expr, rhs: &Expr) {
+        match &lhs.kind {
+            ExprKind::Ident(id) => {
+                let cur = self.expr_any(lhs);
+                let r = self.expr_any(rhs);
+                let dst = self.plain_local(lhs).unwrap_or_else(|| self.temp());
+                self.emit(
+                    Op::InPlace {
+                        op,
+                        dst,
+                        a: cur,
+                        b: r,
+                    },
+                    op_span,
+                );
+                self.store_ident(id, dst, op_span);
+            }
+            ExprKind::Index { x, index, lbrack } => {
+                let o = self.expr_any(x);
+                let k = self.expr_any(index);
+                let cur = self.temp();
+                self.emit(
+                    Op::Index {
+                        dst: cur,
+                        obj: o,
+                        key: k,
+                    },
+                    *lbrack,
+                );
+                let r = self.expr_any(rhs);
+                self.emit(
+                    Op::InPlace {
+                        op,
+                        dst: cur,
+                        a: cur,
+                        b: r,
+                    },
+                    op_span,
+                );
+                self.emit(
+                    Op::SetIndex {
+                        obj: o,
+                        key: k,
+                        src: cur,
+                    },
+                    *lbrack,
+                );
+            }
+            ExprKind::Dot { x, name } => {
+                let o = self.expr_any(x);
+                let n = self.name(&name.name);
+                let cur = self.temp();
+                self.emit(
+                    Op::GetAttr {
+                        dst: cur,
+                        obj: o,
+                        name: n,
+                    },
+                    name.span,
+                );
+                let r = self.expr_any(rhs);
+                self.emit(
+                    Op::InPlace {
+                        op,
+                        dst: cur,
+                        a: cur,
+                        b: r,
+                    },
+                    op_span,
+                );
+                self.emit(
+                    Op::SetAttr {
+                        obj: o,
+                        name: n,
+                        src: cur,
+                    },
+                    name.span,
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn make_function(&mut self, f: &Function, dst: Reg, span: Span) {
+        let defaults = self.next;
+        let mut ndefaults = 0;
+        for p in &f.params {
+            if let Param::Optional(_, d) = p {
+                let r = self.temp();
+                self.expr_into(d, r);
+                ndefaults += 1;
+            }
+        }
+        let code = self.function(f);
+        let captures = f
+            .free
+            .iter()
+            .map(|fv| match fv.outer.scope {
+                Scope::Free => Capture::Free(fv.outer.index),
+                _ => Capture::Local(fv.outer.index),
+            })
+            .collect();
+        self.code.protos.push(Proto {
+            code,
+            captures,
+            ndefaults,
+        });
+        let proto = self.code.protos.len() as u32 - 1;
+        self.emit(
+            Op::MakeFunction {
+                dst,
+                proto,
+                defaults,
+            },
+            span,
+        );
+    }
+
+    // ----- expressions -----
+
+    /// Compiles `e` and returns a register holding its value: the local's own register
+    /// for a plain local, a new temporary otherwise.
+    fn expr_any(&mut self, e: &Expr) -> Reg {
+        if let ExprKind::Ident(id) = &e.kind {
+            if id.binding.scope == Scope::Local {
+                let i = id.binding.index;
+                if !self.is_cell[i as usize] {
+                    if !self.assigned[i as usize] {
+                        self.emit(Op::CheckLocal { reg: i, local: i }, id.span);
+                    }
+                    return i;
+                }
+            }
+        }
+        let r = self.temp();
+        self.expr_into(e, r);
+        r
+    }
+
+    /// Compiles `e` into register `dst`.
+    fn expr_into(&mut self, e: &Expr, dst: Reg) {
+        let mark = self.next.max(dst + 1);
+        self.next = mark;
+        self.code.nregs = self.code.nregs.max(self.next);
+        match &e.kind {
+            ExprKind::Ident(id) => self.load_ident(id, dst),
+            ExprKind::Int(i) => {
+                let k = self.constant(Value::Int(*i));
+                self.emit(Op::Const { dst, k }, e.span);
+            }
+            ExprKind::BigInt(b) => {
+                let k = self.constant(Value::from_bigint((**b).clone()));
+                self.emit(Op::Const { dst, k }, e.span);
+            }
+            ExprKind::Float(f) => {
+                let k = self.constant(Value::Float(*f));
+                self.emit(Op::Const { dst, k }, e.span);
+            }
+            ExprKind::String(s) => {
+                let k = self.constant(Value::Str(Str::from_bytes(s)));
+                self.emit(Op::Const { dst, k }, e.span);
+            }
+            ExprKind::Bytes(b) => {
+                let k = self.constant(Value::Bytes(Bytes::new(b)));
+                self.emit(Op::Const { dst, k }, e.span);
+            }
+            ExprKind::FString(parts) => {
+                let start = self.next;
+                let mut convs = Vec::new();
+                for p in parts {
+                    let r = self.temp();
+                    match p {
+                        FStringPart::Text(t) => {
+                            let k = self.constant(Value::Str(Str::from_bytes(t)));
+                            self.emit(Op::Const { dst: r, k }, e.span);
+                            convs.push(Some('t'));
+                        }
+                        FStringPart::Expr {
+                            expr, conversion, ..
+                        } => {
+                            self.expr_into(expr, r);
+                            convs.push(conversion.or(Some('s')));
+                        }
+                    }
+                }
+                self.code.formats.push(convs.into());
+                let fmt = self.code.formats.len() as u32 - 1;
+                let n = parts.len() as u32;
+                self.emit(Op::Format { dst, start, n, fmt }, e.span);
+            }
+            ExprKind::List(items) | ExprKind::Tuple(items) => {
+                let start = self.next;
+                for x in items {
+                    let r = self.temp();
+                    self.expr_into(x, r);
+                }
+                let n = items.len() as u32;
+                let op = if matches!(e.kind, ExprKind::List(_)) {
+                    Op::MakeList { dst, start, n }
+                } else {
+                    Op::MakeTuple { dst, start, n }
+                };
+                self.emit(op, e.span);
+            }
+            ExprKind::Dict(entries) => {
+                let start = self.next;
+                for (k, v) in entries {
+                    let rk = self.temp();
+                    self.expr_into(k, rk);
+                    let rv = self.temp();
+                    self.expr_into(v, rv);
+                }
+                let n = entries.len() as u32;
+                self.emit(Op::MakeDict { dst, start, n }, e.span);
+            }
+            ExprKind::Comprehension(c) => self.comprehension(c, dst, e.span),
+            ExprKind::Unary { op, op_span, x } => {
+                let src = self.expr_any(x);
+                self.emit(Op::Unary { op: *op, dst, src }, *op_span);
+            }
+            ExprKind::Binary {
+                op: BinOp::And,
+                x,
+                y,
+                ..
+            } => {
+                self.expr_into(x, dst);
+                let j = self.emit(
+                    Op::JumpIfFalse {
+                        cond: dst,
+                        target: 0,
+                    },
+                    e.span,
+                );
+                self.expr_into(y, dst);
+                let h = self.here();
+                self.patch(j, h);
+            }
+            ExprKind::Binary {
+                op: BinOp::Or,
+                x,
+                y,
+                ..
+            } => {
+                self.expr_into(x, dst);
+                let j = self.emit(
+                    Op::JumpIfTrue {
+                        cond: dst,
+                        target: 0,
+                    },
+                    e.span,
+                );
+                self.expr_into(y, dst);
+                let h = self.here();
+                self.patch(j, h);
+            }
+            ExprKind::Binary { op, op_span, x, y } => {
+                let a = self.expr_any(x);
+                let b = self.expr_any(y);
+                self.emit(Op::Binary { op: *op, dst, a, b }, *op_span);
+            }
+            ExprKind::Cond {
+                cond,
+                then,
+                otherwise,
+            } => {
+                let c = self.expr_any(cond);
+                let jf = self.emit(Op::JumpIfFalse { cond: c, target: 0 }, cond.span);
+                self.expr_into(then, dst);
+                let j = self.emit(Op::Jump { target: 0 }, e.span);
+                let h = self.here();
+                self.patch(jf, h);
+                self.expr_into(otherwise, dst);
+                let h = self.here();
+                self.patch(j, h);
+            }
+            ExprKind::Lambda(f) => self.make_function(f, dst, e.span),
+            ExprKind::Call { func, args, lparen } => self.call(func, args, dst, *lparen),
+            ExprKind::Index { x, index, lbrack } => {
+                let obj = self.expr_any(x);
+                let key = self.expr_any(index);
+                self.emit(Op::Index { dst, obj, key }, *lbrack);
+            }
+            ExprKind::Slice {
+                x,
+                lo,
+                hi,
+                step,
+                lbrack,
+            } => {
+                let obj = self.expr_any(x);
+                let start = self.next;
+                for b in [lo, hi, step] {
+                    let r = self.temp();
+                    match b {
+                        Some(b) => self.expr_into(b, r),
+                        None => {
+                            let k = self.constant(Value::None);
+                            self.emit(Op::Const { dst: r, k }, *lbrack);
+                        }
+                    }
+                }
+                self.emit(
+                    Op::Slice {
+                        dst,
+                        obj,
+                        lo: start,
+                    },
+                    *lbrack,
+                );
+            }
+            ExprKind::Dot { x, name } => {
+                let obj = self.expr_any(x);
+                let n = self.name(&name.name);
+                self.emit(Op::GetAttr { dst, obj, name: n }, name.span);
+            }
+        }
+        self.next = mark;
+    }
+
+    fn load_ident(&mut self, id: &Ident, dst: Reg) {
+        let i = id.binding.index;
+        match id.binding.scope {
+            Scope::Local => {
+                if self.is_cell[i as usize] {
+                    self.emit(Op::LoadCell { dst, local: i }, id.span);
+                } else {
+                    if !self.assigned[i as usize] {
+                        self.emit(Op::CheckLocal { reg: i, local: i }, id.span);
+                    }
+                    if dst != i {
+                        self.emit(Op::Move { dst, src: i }, id.span);
+                    }
+                }
+            }
+            Scope::Free => {
+                self.emit(Op::LoadFree { dst, index: i }, id.span);
+            }
+            Scope::Global => {
+                self.emit(Op::LoadGlobal { dst, slot: i }, id.span);
+            }
+            Scope::Predeclared | Scope::Universal | Scope::Undefined => {
+                let v = self.env.lookup(&id.name).unwrap_or(Value::None);
+                let k = self.constant(v);
+                self.emit(Op::Const { dst, k }, id.span);
+            }
+        }
+    }
+
+    fn call(&mut self, func: &Expr, args: &[Arg], dst: Reg, lparen: Span) {
+        let f = self.expr_any(func);
+        let start = self.next;
+        let mut npos = 0;
+        for a in args {
+            if let Arg::Positional(e) = a {
+                let r = self.temp();
+                self.expr_into(e, r);
+                npos += 1;
+            }
+        }
+        let mut names = Vec::new();
+        for a in args {
+            if let Arg::Named(n, e) = a {
+                let r = self.temp();
+                self.expr_into(e, r);
+                names.push(Str::new(&n.name));
+            }
+        }
+        let (mut star, mut starstar) = (NO_REG, NO_REG);
+        for a in args {
+            match a {
+                Arg::Star(e) => star = self.expr_any(e),
+                Arg::StarStar(e) => starstar = self.expr_any(e),
+                _ => {}
+            }
+        }
+        self.code.calls.push(CallDesc {
+            func: f,
+            args: start,
+            npos,
+            names: names.into(),
+            star,
+            starstar,
+        });
+        let desc = self.code.calls.len() as u32 - 1;
+        let span = func.span.to(lparen);
+        self.emit(Op::Call { dst, desc }, span);
+    }
+
+    fn comprehension(&mut self, c: &Comprehension, dst: Reg, span: Span) {
+        match &c.body {
+            CompBody::List(_) => self.emit(
+                Op::MakeList {
+                    dst,
+                    start: 0,
+                    n: 0,
+                },
+                span,
+            ),
+            CompBody::Dict(..) => self.emit(
+                Op::MakeDict {
+                    dst,
+                    start: 0,
+                    n: 0,
+                },
+                span,
+            ),
+        };
+        let saved = self.assigned.clone();
+        let depth = self.iter_depth;
+        self.clauses(c, 0, dst, None);
+        self.iter_depth = depth;
+        self.assigned = saved;
+    }
+
+    /// Compiles clauses `i..` of a comprehension; `skip` is where an `if` that fails
+    /// jumps (the innermost loop's next iteration).
+    fn clauses(&mut self, c: &Comprehension, i: usize, dst: Reg, skip: Option<u32>) {
+        let mark = self.next;
+        match c.clauses.get(i) {
+            None => match &c.body {
+                CompBody::List(e) => {
+                    let r = self.expr_any(e);
+                    self.emit(Op::Append { list: dst, src: r }, e.span);
+                }
+                CompBody::Dict(k, v) => {
+                    let rk = self.expr_any(k);
+                    let rv = self.expr_any(v);
+                    self.emit(
+                        Op::DictSet {
+                            dict: dst,
+                            key: rk,
+                            src: rv,
+                        },
+                        k.span,
+                    );
+                }
+            },
+            Some(Clause::For {
+                vars,
+                iter,
+                span: s,
+            }) => {
+                let it = self.expr_any(iter);
+                let slot = self.iter_depth;
+                self.iter_depth += 1;
+                self.code.niters = self.code.niters.max(self.iter_depth);
+                self.emit(Op::IterStart { slot, src: it }, iter.span);
+                self.next = mark;
+                let x = self.temp();
+                let top = self.here();
+                let next = self.emit(
+                    Op::IterNext {
+                        slot,
+                        dst: x,
+                        end: 0,
+                    },
+                    *s,
+                );
+                self.assign(vars, x, vars.span);
+                self.clauses(c, i + 1, dst, Some(top));
+                self.emit(Op::Jump { target: top }, *s);
+                let end = self.here();
+                self.patch(next, end);
+                self.iter_depth -= 1;
+            }
+            Some(Clause::If { cond, .. }) => {
+                let r = self.expr_any(cond);
+                match skip {
+                    Some(top) => {
+                        self.emit(
+                            Op::JumpIfFalse {
+                                cond: r,
+                                target: top,
+                            },
+                            cond.span,
+                        );
+                        self.next = mark;
+                        self.clauses(c, i + 1, dst, skip);
+                    }
+                    None => {
+                        let j = self.emit(Op::JumpIfFalse { cond: r, target: 0 }, cond.span);
+                        self.next = mark;
+                        self.clauses(c, i + 1, dst, skip);
+                        let h = self.here();
+                        self.patch(j, h);
+                    }
+                }
+            }
+        }
+        self.next = mark;
+    }
+}
+
+/// Whether compiling `e` into a register writes that register only after reading all of
+/// `e`'s operands, so that `x = f(x)` may target `x`'s register directly.
+fn writes_dst_last(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Binary { op, .. } => !matches!(op, BinOp::And | BinOp::Or),
+        ExprKind::Cond { .. } | ExprKind::Comprehension(_) => false,
+        _ => true,
+    }
+}

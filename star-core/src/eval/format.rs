@@ -1,0 +1,234 @@
+//! String formatting: the `%` operator (`"%s=%d" % (k, v)`).
+//!
+//! Conversions, as in the reference: `%s` (str), `%r` (repr), `%d`/`%i` (int),
+//! `%o`, `%x`, `%X` (int in base 8/16), `%e`, `%f`, `%g` and upper-case forms (float),
+//! `%c` (character from an int or one-character string) and `%%`. The operand is a
+//! tuple of arguments, a single non-tuple value, or a dict for `%(name)s` keys.
+
+use std::fmt::Write;
+
+use num_bigint::BigInt;
+
+use super::ops::to_float;
+use crate::error::{Error, Result};
+use crate::value::repr::format_float;
+use crate::value::{Str, Value};
+
+fn int_arg(v: &Value, conv: char) -> Result<BigInt> {
+    match v {
+        Value::Int(i) => Ok(BigInt::from(*i)),
+        Value::BigInt(b) => Ok((**b).clone()),
+        Value::Float(f) if f.is_finite() => {
+            Ok(num_traits::FromPrimitive::from_f64(f.trunc()).unwrap_or_default())
+        }
+        _ => Err(Error::type_error(format!(
+            "%{conv} format requires integer: {}",
+            v.type_name()
+        ))),
+    }
+}
+
+/// Formats a float as C's `%e`, `%f` or `%g` with precision 6 (Go's rules: exponent at
+/// least two digits).
+pub(crate) fn format_float_conv(f: f64, conv: char) -> String {
+    if !f.is_finite() {
+        return format_float(f);
+    }
+    let s = match conv.to_ascii_lowercase() {
+        'e' => exp_form(&format!("{f:.6e}")),
+        'f' => format!("{f:.6}"),
+        _ => {
+            // %g: precision 6, exponent form outside [1e-4, 1e6), no trailing zeros.
+            if f == 0.0 {
+                if f.is_sign_negative() { "-0" } else { "0" }.to_string()
+            } else {
+                let exp = f.abs().log10().floor() as i32;
+                let e = format!("{f:.5e}");
+                let exp = e
+                    .split_once('e')
+                    .and_then(|(_, x)| x.parse::<i32>().ok())
+                    .unwrap_or(exp);
+                if !(-4..6).contains(&exp) {
+                    let (m, x) = e.split_once('e').unwrap_or((&e, "0"));
+                    let m = trim_zeros(m);
+                    exp_form(&format!("{m}e{x}"))
+                } else {
+                    let digits = (5 - exp).max(0) as usize;
+                    trim_zeros(&format!("{f:.digits$}")).to_string()
+                }
+            }
+        }
+    };
+    if conv.is_ascii_uppercase() {
+        s.to_uppercase()
+    } else {
+        s
+    }
+}
+
+fn trim_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
+    }
+}
+
+/// Rewrites Rust's `1.5e-7` exponent as C's `1.5e-07`.
+fn exp_form(s: &str) -> String {
+    match s.split_once('e') {
+        Some((m, x)) => {
+            let n: i32 = x.parse().unwrap_or(0);
+            format!("{m}e{}{:02}", if n < 0 { '-' } else { '+' }, n.abs())
+        }
+        None => s.to_string(),
+    }
+}
+
+/// `format % args`.
+pub fn percent_format(format: &Str, args: &Value) -> Result<Str> {
+    let f = format.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(f.len() + 16);
+    let positional: Vec<Value> = match args {
+        Value::Tuple(t) => t.to_vec(),
+        v => vec![v.clone()],
+    };
+    let mut next = 0;
+    let mut i = 0;
+    while i < f.len() {
+        let c = f[i];
+        if c != b'%' {
+            let j = f[i..]
+                .iter()
+                .position(|&b| b == b'%')
+                .map_or(f.len(), |p| i + p);
+            out.extend_from_slice(&f[i..j]);
+            i = j;
+            continue;
+        }
+        i += 1;
+        let mut arg: Option<Value> = None;
+        if f.get(i) == Some(&b'(') {
+            let close = f[i..]
+                .iter()
+                .position(|&b| b == b')')
+                .ok_or_else(|| Error::value_error("incomplete format key"))?;
+            let key = Str::from_bytes(&f[i + 1..i + close]);
+            i += close + 1;
+            let d = match args {
+                Value::Dict(d) => d,
+                _ => return Err(Error::type_error("format requires a mapping")),
+            };
+            arg = Some(d.get(&Value::Str(key.clone()))?.ok_or_else(|| {
+                Error::new(
+                    crate::error::ErrorKind::Key,
+                    format!("key {key:?} not in dict"),
+                )
+            })?);
+        }
+        let conv = match f.get(i) {
+            Some(&b) => b as char,
+            None => return Err(Error::value_error("incomplete format")),
+        };
+        i += 1;
+        if conv == '%' {
+            out.push(b'%');
+            continue;
+        }
+        let v = match arg {
+            Some(v) => v,
+            None => {
+                let v = positional
+                    .get(next)
+                    .cloned()
+                    .ok_or_else(|| Error::value_error("not enough arguments for format string"))?;
+                next += 1;
+                v
+            }
+        };
+        let mut s = String::new();
+        match conv {
+            's' => s = v.to_str(),
+            'r' => s = v.repr(),
+            'd' | 'i' => {
+                let _ = write!(s, "{}", int_arg(&v, conv)?);
+            }
+            'o' => {
+                let _ = write!(s, "{:o}", int_arg(&v, conv)?);
+            }
+            'x' => {
+                let _ = write!(s, "{:x}", int_arg(&v, conv)?);
+            }
+            'X' => {
+                let _ = write!(s, "{:X}", int_arg(&v, conv)?);
+            }
+            'e' | 'f' | 'g' | 'E' | 'F' | 'G' => {
+                let x = to_float(&v).map_err(|_| {
+                    Error::type_error(format!("%{conv} format requires float: {}", v.type_name()))
+                })?;
+                s = format_float_conv(x, conv);
+            }
+            'c' => match &v {
+                Value::Int(n) => match u32::try_from(*n).ok().and_then(char::from_u32) {
+                    Some(ch) => s.push(ch),
+                    None => {
+                        return Err(Error::value_error(format!(
+                            "%c format: invalid code point {n}"
+                        )))
+                    }
+                },
+                Value::Str(t) if t.as_str().is_some_and(|t| t.chars().count() == 1) => {
+                    s.push_str(t.as_str().unwrap_or_default())
+                }
+                _ => {
+                    return Err(Error::type_error(format!(
+                        "%c format requires a single-character string or int, not {}",
+                        v.type_name()
+                    )))
+                }
+            },
+            other => return Err(Error::value_error(format!("unknown conversion %{other}"))),
+        }
+        match (&v, conv) {
+            (Value::Str(t), 's') => out.extend_from_slice(t.as_bytes()),
+            _ => out.extend_from_slice(s.as_bytes()),
+        }
+    }
+    if next < positional.len() && !matches!(args, Value::Dict(_)) {
+        return Err(Error::value_error("too many arguments for format string"));
+    }
+    Ok(Str::from_bytes(&out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fmt(f: &str, args: Value) -> String {
+        percent_format(&Str::new(f), &args).unwrap().to_string()
+    }
+
+    #[test]
+    fn conversions() {
+        let args = Value::tuple(vec![Value::str("a"), Value::Int(255), Value::Float(1.5)]);
+        assert_eq!(fmt("%s %x %g", args.clone()), "a ff 1.5");
+        assert_eq!(fmt("%r %d %e", args.clone()), "\"a\" 255 1.500000e+00");
+        assert_eq!(fmt("100%%", Value::tuple(vec![])), "100%");
+        assert_eq!(fmt("%s", Value::Int(3)), "3");
+        assert_eq!(format_float_conv(1e-5, 'g'), "1e-05");
+        assert_eq!(format_float_conv(123456789.0, 'g'), "1.23457e+08");
+        assert_eq!(format_float_conv(0.5, 'f'), "0.500000");
+    }
+
+    #[test]
+    fn argument_count_errors() {
+        let e = percent_format(&Str::new("%s %s"), &Value::Int(1)).unwrap_err();
+        assert_eq!(e.message(), "not enough arguments for format string");
+        let e = percent_format(
+            &Str::new("%s"),
+            &Value::tuple(vec![Value::Int(1), Value::Int(2)]),
+        )
+        .unwrap_err();
+        assert_eq!(e.message(), "too many arguments for format string");
+    }
+}

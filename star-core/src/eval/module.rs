@@ -1,0 +1,329 @@
+//! [`Module`]: running a file of Starlark, and [`FrozenModule`], its shareable result.
+//!
+//! `Module::exec` runs the whole pipeline on a source text: parse, resolve against the
+//! host's [`Predeclared`] names and the universe, compile the top level, run it. Static
+//! errors (syntax, resolution) are all reported before anything runs; a runtime error
+//! stops execution with its backtrace, keeping the effects of what already ran.
+//! [`Module::freeze`] ends initialisation: every value the module made is frozen, and
+//! the result can be shared between threads.
+
+use std::fmt;
+use std::sync::Arc;
+
+use triomphe::Arc as TArc;
+
+use indexmap::IndexMap;
+
+use super::builtins;
+use super::compile::{compile_toplevel, Environment, LoadDesc};
+use super::vm::{self, unbound, ModuleState, ValueCell};
+use crate::diagnostics::{render, Diagnostic, Stage};
+use crate::dialect::Dialect;
+use crate::error::Error;
+use crate::resolve::{Names, Resolver};
+use crate::syntax;
+use crate::thread::Thread;
+use crate::value::{FrozenValue, Str, Value};
+
+/// The host's predeclared names and their values.
+#[derive(Clone, Default)]
+pub struct Predeclared {
+    values: IndexMap<String, Value>,
+}
+
+impl Predeclared {
+    /// No predeclared names (the universe is always available).
+    pub fn new() -> Predeclared {
+        Predeclared::default()
+    }
+
+    /// Adds (or replaces) a name.
+    pub fn insert(&mut self, name: &str, value: Value) {
+        self.values.insert(name.to_string(), value);
+    }
+
+    /// Adds a name, builder style.
+    pub fn with(mut self, name: &str, value: Value) -> Predeclared {
+        self.insert(name, value);
+        self
+    }
+
+    /// The value of a name.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.values.get(name)
+    }
+}
+
+/// What names mean while compiling a module.
+struct Env<'a> {
+    predeclared: &'a Predeclared,
+}
+
+impl Names for Env<'_> {
+    fn is_predeclared(&self, name: &str) -> bool {
+        self.predeclared.values.contains_key(name)
+    }
+    fn is_universal(&self, name: &str) -> bool {
+        builtins::universe_lookup(name).is_some()
+    }
+    fn candidates(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = builtins::universe_names();
+        v.extend(self.predeclared.values.keys().map(|s| s.as_str()));
+        v
+    }
+}
+
+impl Environment for Env<'_> {
+    fn lookup(&self, name: &str) -> Option<Value> {
+        self.predeclared
+            .get(name)
+            .cloned()
+            .or_else(|| builtins::universe_lookup(name))
+    }
+}
+
+/// Why executing a module failed.
+#[derive(Debug)]
+pub enum ExecError {
+    /// Syntax or resolution errors: nothing ran.
+    Static(Vec<Diagnostic>),
+    /// A runtime error, with its backtrace.
+    Runtime(Error),
+}
+
+impl ExecError {
+    /// The runtime error, if that is what this is.
+    pub fn runtime(&self) -> Option<&Error> {
+        match self {
+            ExecError::Runtime(e) => Some(e),
+            ExecError::Static(_) => None,
+        }
+    }
+
+    /// The first message.
+    pub fn message(&self) -> String {
+        match self {
+            ExecError::Static(d) => d.first().map(|d| d.message.clone()).unwrap_or_default(),
+            ExecError::Runtime(e) => e.message().to_string(),
+        }
+    }
+
+    /// Renders the error with source snippets (the source is the module's text):
+    /// static errors one after another; a runtime error at its innermost frame, then
+    /// the backtrace, outermost call first.
+    pub fn render(&self, source: &str, color: bool) -> String {
+        match self {
+            ExecError::Static(ds) => ds.iter().map(|d| render(d, source, color)).collect(),
+            ExecError::Runtime(e) => render_runtime(e, source, color),
+        }
+    }
+}
+
+/// Renders a runtime error: the diagnostic at the innermost frame, then a backtrace.
+pub fn render_runtime(e: &Error, source: &str, color: bool) -> String {
+    let frames = e.backtrace();
+    let mut out = String::new();
+    match frames.first() {
+        Some(f) => {
+            let d = Diagnostic {
+                stage: Stage::Runtime,
+                file: f.file.clone(),
+                span: f.span,
+                message: e.message().to_string(),
+            };
+            out.push_str(&render(&d, source, color));
+        }
+        None => out.push_str(&format!("error: {}\n", e.message())),
+    }
+    if frames.len() > 1 || frames.first().is_some_and(|f| f.function != "<toplevel>") {
+        out.push_str("Traceback (most recent call last):\n");
+        for f in frames.iter().rev() {
+            out.push_str(&format!(
+                "  {}:{}:{}: in {}\n",
+                f.file, f.span.start.line, f.span.start.col, f.function
+            ));
+        }
+    }
+    out
+}
+
+impl fmt::Display for ExecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExecError::Static(ds) => {
+                for (i, d) in ds.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{d}")?;
+                }
+                Ok(())
+            }
+            ExecError::Runtime(e) => match e.backtrace().first() {
+                Some(fr) => write!(
+                    f,
+                    "{}:{}:{}: {}",
+                    fr.file,
+                    fr.span.start.line,
+                    fr.span.start.col,
+                    e.message()
+                ),
+                None => f.write_str(e.message()),
+            },
+        }
+    }
+}
+
+impl std::error::Error for ExecError {}
+
+/// A module being initialised: its globals, and the environment it runs in.
+pub struct Module {
+    file: Arc<str>,
+    dialect: Dialect,
+    predeclared: Predeclared,
+    state: TArc<ModuleState>,
+    loads: Vec<LoadDesc>,
+    local_values: Vec<Value>,
+    local_cells: Vec<Option<triomphe::Arc<ValueCell>>>,
+}
+
+impl Module {
+    /// A module named `file` (used in messages) with the host's predeclared names.
+    pub fn new(file: &str, predeclared: Predeclared, dialect: Dialect) -> Module {
+        let file: Arc<str> = Arc::from(file);
+        Module {
+            state: TArc::new(ModuleState::new(dialect.recursion)),
+            file,
+            dialect,
+            predeclared,
+            loads: Vec::new(),
+            local_values: Vec::new(),
+            local_cells: Vec::new(),
+        }
+    }
+
+    /// Runs a whole file's source in this module.
+    pub fn exec(&mut self, thread: &mut Thread, source: &str) -> Result<(), ExecError> {
+        let (mut ast, errors) = syntax::parse(source, self.dialect.scan_options());
+        if !errors.is_empty() {
+            let ds = errors
+                .into_iter()
+                .map(|e| Diagnostic::syntax(&self.file, e))
+                .collect();
+            return Err(ExecError::Static(ds));
+        }
+        let env = Env {
+            predeclared: &self.predeclared,
+        };
+        let mut resolver = Resolver::new(&self.dialect, &env, &self.file);
+        let errors = resolver.resolve_module(&mut ast);
+        if !errors.is_empty() {
+            let ds = errors
+                .into_iter()
+                .map(|e| Diagnostic::resolve(&self.file, e))
+                .collect();
+            return Err(ExecError::Static(ds));
+        }
+        {
+            let mut names = self
+                .state
+                .global_names
+                .borrow_mut()
+                .map_err(|e| ExecError::Runtime(Value::mutate_error(e, "run", "module")))?;
+            let mut globals = self
+                .state
+                .globals
+                .borrow_mut()
+                .map_err(|e| ExecError::Runtime(Value::mutate_error(e, "run", "module")))?;
+            for g in &resolver.scope.globals[names.len()..] {
+                names.push(Str::new(&g.name));
+                globals.push(unbound());
+            }
+        }
+        let code = compile_toplevel(&env, &self.file, &ast.stmts, &ast.locals, &mut self.loads);
+        self.run_toplevel(thread, &code).map_err(ExecError::Runtime)
+    }
+
+    fn run_toplevel(&mut self, thread: &mut Thread, code: &super::code::Code) -> Result<(), Error> {
+        let n = code.nlocals as usize;
+        self.local_values.resize_with(n, unbound);
+        self.local_cells.resize(n, None);
+        let mut regs = vec![Value::None; code.nregs as usize];
+        regs[..n].clone_from_slice(&self.local_values);
+        let mut cells = std::mem::take(&mut self.local_cells);
+        let r = vm::run(thread, code, &self.state, &[], &mut regs, &mut cells);
+        self.local_values.clone_from_slice(&regs[..n]);
+        self.local_cells = cells;
+        r.map(drop)
+    }
+
+    /// The value of a global (or a `load`ed name), if bound.
+    pub fn get(&self, name: &str) -> Option<Value> {
+        let names = self.state.global_names.borrow();
+        let i = names.iter().position(|n| n.as_bytes() == name.as_bytes())?;
+        let v = self.state.globals.borrow()[i].clone();
+        (!vm::is_unbound(&v)).then_some(v)
+    }
+
+    /// The names of the bound globals, in order of first binding.
+    pub fn names(&self) -> Vec<String> {
+        let names = self.state.global_names.borrow();
+        let globals = self.state.globals.borrow();
+        names
+            .iter()
+            .zip(globals.iter())
+            .filter(|(_, v)| !vm::is_unbound(v))
+            .map(|(n, _)| n.to_string())
+            .collect()
+    }
+
+    /// Ends initialisation: freezes every value of the module.
+    pub fn freeze(self) -> FrozenModule {
+        self.state.freeze();
+        let names = self.state.global_names.borrow();
+        let globals = self.state.globals.borrow();
+        let values = names
+            .iter()
+            .zip(globals.iter())
+            .filter(|(_, v)| !vm::is_unbound(v))
+            .map(|(n, v)| (n.to_string(), v.clone().into_frozen()))
+            .collect();
+        FrozenModule {
+            file: self.file.to_string(),
+            values,
+        }
+    }
+}
+
+/// The frozen globals of an initialised module: immutable, and shareable between
+/// threads (`Send + Sync`).
+#[derive(Clone, Debug)]
+pub struct FrozenModule {
+    file: String,
+    values: IndexMap<String, FrozenValue>,
+}
+
+impl FrozenModule {
+    /// The module's file name.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The value of a global.
+    pub fn get(&self, name: &str) -> Option<Value> {
+        self.values.get(name).map(FrozenValue::value)
+    }
+
+    /// The global names, in order of first binding.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.values.keys().map(|s| s.as_str())
+    }
+
+    /// The exported globals (no leading underscore), as `load` sees them.
+    pub fn exports(&self) -> impl Iterator<Item = (&str, &FrozenValue)> {
+        self.values
+            .iter()
+            .filter(|(k, _)| !k.starts_with('_'))
+            .map(|(k, v)| (k.as_str(), v))
+    }
+}

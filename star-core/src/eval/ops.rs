@@ -1,0 +1,623 @@
+//! Operators, indexing, slicing and attributes: what the instructions do to values.
+//!
+//! Arithmetic follows the spec: ints never overflow (an `i64` result that would overflow
+//! becomes a big int), `/` is always float division, `//` and `%` round toward negative
+//! infinity for ints and floats alike, mixed int/float arithmetic converts the int to a
+//! float (an error if it is too large to be one). Error messages use the reference's
+//! words: `unknown binary op: string + int`, `integer division by zero`,
+//! `index 5 out of range [-3:3]`, `key "x" not in dict`.
+
+use std::cmp::Ordering;
+
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{Signed, ToPrimitive, Zero};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::syntax::{BinOp, UnaryOp};
+use crate::value::{Bytes, Dict, HashedValue, Set, Str, Tuple, Value};
+
+use super::format::percent_format;
+use super::methods;
+
+/// The largest allowed shift count.
+const MAX_SHIFT: i64 = 512;
+
+#[cold]
+fn unknown_binary(op: BinOp, x: &Value, y: &Value) -> Error {
+    Error::type_error(format!(
+        "unknown binary op: {} {} {}",
+        x.type_name(),
+        op.text(),
+        y.type_name()
+    ))
+}
+
+/// `op x`.
+pub fn unary(op: UnaryOp, x: &Value) -> Result<Value> {
+    Ok(match (op, x) {
+        (UnaryOp::Not, _) => Value::Bool(!x.truth()),
+        (UnaryOp::Minus, Value::Int(i)) => match i.checked_neg() {
+            Some(n) => Value::Int(n),
+            None => Value::from_bigint(-BigInt::from(*i)),
+        },
+        (UnaryOp::Minus, Value::BigInt(b)) => Value::from_bigint(-(**b).clone()),
+        (UnaryOp::Minus, Value::Float(f)) => Value::Float(-f),
+        (UnaryOp::Plus, Value::Int(_) | Value::BigInt(_) | Value::Float(_)) => x.clone(),
+        (UnaryOp::Tilde, Value::Int(i)) => Value::Int(!i),
+        (UnaryOp::Tilde, Value::BigInt(b)) => Value::from_bigint(-(**b).clone() - 1),
+        _ => {
+            return Err(Error::type_error(format!(
+                "unknown unary op: {} {}",
+                op.text(),
+                x.type_name()
+            )))
+        }
+    })
+}
+
+/// The int as a big int.
+fn big(v: &Value) -> Option<BigInt> {
+    match v {
+        Value::Int(i) => Some(BigInt::from(*i)),
+        Value::BigInt(b) => Some((**b).clone()),
+        _ => None,
+    }
+}
+
+/// The number as a float; an error for ints too large to be one.
+pub(crate) fn to_float(v: &Value) -> Result<f64> {
+    match v {
+        Value::Float(f) => Ok(*f),
+        Value::Int(i) => Ok(*i as f64),
+        Value::BigInt(b) => b
+            .to_f64()
+            .filter(|f| f.is_finite())
+            .ok_or_else(|| Error::value_error("int too large to convert to float")),
+        _ => Err(Error::type_error(format!(
+            "got {}, want float",
+            v.type_name()
+        ))),
+    }
+}
+
+fn is_int(v: &Value) -> bool {
+    matches!(v, Value::Int(_) | Value::BigInt(_))
+}
+
+fn is_num(v: &Value) -> bool {
+    matches!(v, Value::Int(_) | Value::BigInt(_) | Value::Float(_))
+}
+
+/// Python's float modulo: the result has the sign of the divisor.
+fn float_mod(x: f64, y: f64) -> f64 {
+    let r = x % y;
+    if r != 0.0 && (r < 0.0) != (y < 0.0) {
+        r + y
+    } else {
+        r
+    }
+}
+
+fn float_floordiv(x: f64, y: f64) -> f64 {
+    ((x - float_mod(x, y)) / y).round()
+}
+
+fn arith(op: BinOp, x: &Value, y: &Value) -> Result<Value> {
+    // Ints (either size).
+    if let (Value::Int(a), Value::Int(b)) = (x, y) {
+        let (a, b) = (*a, *b);
+        let fast = match op {
+            BinOp::Plus => a.checked_add(b),
+            BinOp::Minus => a.checked_sub(b),
+            BinOp::Star => a.checked_mul(b),
+            BinOp::SlashSlash if b != 0 && !(a == i64::MIN && b == -1) => {
+                Some(Integer::div_floor(&a, &b))
+            }
+            BinOp::Percent if b != 0 && !(a == i64::MIN && b == -1) => {
+                Some(Integer::mod_floor(&a, &b))
+            }
+            BinOp::Amp => Some(a & b),
+            BinOp::Pipe => Some(a | b),
+            BinOp::Caret => Some(a ^ b),
+            _ => None,
+        };
+        if let Some(v) = fast {
+            return Ok(Value::Int(v));
+        }
+    }
+    if is_int(x) && is_int(y) {
+        let (a, b) = (big(x).unwrap_or_default(), big(y).unwrap_or_default());
+        return Ok(Value::from_bigint(match op {
+            BinOp::Plus => a + b,
+            BinOp::Minus => a - b,
+            BinOp::Star => a * b,
+            BinOp::SlashSlash => {
+                if b.is_zero() {
+                    return Err(Error::value_error("integer division by zero"));
+                }
+                Integer::div_floor(&a, &b)
+            }
+            BinOp::Percent => {
+                if b.is_zero() {
+                    return Err(Error::value_error("integer modulo by zero"));
+                }
+                Integer::mod_floor(&a, &b)
+            }
+            BinOp::Amp => a & b,
+            BinOp::Pipe => a | b,
+            BinOp::Caret => a ^ b,
+            BinOp::LtLt | BinOp::GtGt => {
+                let n = b.to_i64().unwrap_or(i64::MAX);
+                if b.is_negative() {
+                    return Err(Error::value_error("negative shift count"));
+                }
+                if op == BinOp::LtLt {
+                    if n >= MAX_SHIFT {
+                        return Err(Error::value_error("shift count too large"));
+                    }
+                    a << n as usize
+                } else if n >= i64::from(u32::MAX) {
+                    if a.is_negative() {
+                        BigInt::from(-1)
+                    } else {
+                        BigInt::zero()
+                    }
+                } else {
+                    a >> n as usize
+                }
+            }
+            BinOp::Slash => {
+                let (fa, fb) = (to_float(x)?, to_float(y)?);
+                if fb == 0.0 {
+                    return Err(Error::value_error("floating-point division by zero"));
+                }
+                return Ok(Value::Float(fa / fb));
+            }
+            _ => return Err(unknown_binary(op, x, y)),
+        }));
+    }
+    // Floats, or an int with a float.
+    let (a, b) = (to_float(x)?, to_float(y)?);
+    Ok(Value::Float(match op {
+        BinOp::Plus => a + b,
+        BinOp::Minus => a - b,
+        BinOp::Star => a * b,
+        BinOp::Slash => {
+            if b == 0.0 {
+                return Err(Error::value_error("floating-point division by zero"));
+            }
+            a / b
+        }
+        BinOp::SlashSlash => {
+            if b == 0.0 {
+                return Err(Error::value_error("floating-point division by zero"));
+            }
+            float_floordiv(a, b)
+        }
+        BinOp::Percent => {
+            if b == 0.0 {
+                return Err(Error::value_error("floating-point modulo by zero"));
+            }
+            float_mod(a, b)
+        }
+        _ => return Err(unknown_binary(op, x, y)),
+    }))
+}
+
+fn repeat_count(n: &Value) -> Result<usize> {
+    match n {
+        Value::Int(i) => Ok((*i).max(0) as usize),
+        Value::BigInt(b) if b.is_negative() => Ok(0),
+        _ => Err(Error::value_error("repeat count too large")),
+    }
+}
+
+fn checked_len(unit: usize, n: usize) -> Result<usize> {
+    unit.checked_mul(n)
+        .filter(|&t| t <= isize::MAX as usize / 16)
+        .ok_or_else(|| Error::new(ErrorKind::Limit, "repeated value too large"))
+}
+
+fn repeat(x: &Value, n: &Value) -> Result<Value> {
+    let n = repeat_count(n)?;
+    Ok(match x {
+        Value::Str(s) => {
+            checked_len(s.len(), n)?;
+            Value::Str(Str::from_bytes(&s.as_bytes().repeat(n)))
+        }
+        Value::Bytes(b) => {
+            checked_len(b.len(), n)?;
+            Value::Bytes(Bytes::new(&b.as_bytes().repeat(n)))
+        }
+        Value::List(l) => {
+            let items = l.borrow();
+            checked_len(items.len(), n)?;
+            Value::list(repeat_vec(&items, n))
+        }
+        Value::Tuple(t) => {
+            checked_len(t.len(), n)?;
+            Value::Tuple(Tuple::new(repeat_vec(t, n)))
+        }
+        _ => unreachable!("repeat of a non-sequence"),
+    })
+}
+
+fn repeat_vec(items: &[Value], n: usize) -> Vec<Value> {
+    let mut out = Vec::with_capacity(items.len() * n);
+    for _ in 0..n {
+        out.extend_from_slice(items);
+    }
+    out
+}
+
+/// `x in y`.
+pub fn contains(y: &Value, x: &Value) -> Result<bool> {
+    Ok(match y {
+        Value::List(l) => {
+            for v in l.borrow().iter() {
+                if v.equals(x)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
+        Value::Tuple(t) => {
+            for v in t.iter() {
+                if v.equals(x)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
+        Value::Dict(d) => d.get(x)?.is_some(),
+        Value::Set(s) => s.contains(x)?,
+        Value::Str(s) => match x {
+            Value::Str(n) => memfind(s.as_bytes(), n.as_bytes()).is_some(),
+            _ => {
+                return Err(Error::type_error(format!(
+                    "'in <string>' requires string as left operand, not {}",
+                    x.type_name()
+                )))
+            }
+        },
+        Value::Bytes(b) => match x {
+            Value::Bytes(n) => memfind(b.as_bytes(), n.as_bytes()).is_some(),
+            Value::Int(i) if (0..256).contains(i) => b.as_bytes().contains(&(*i as u8)),
+            Value::Int(_) => return Err(Error::value_error("int in bytes: out of range")),
+            _ => {
+                return Err(Error::type_error(format!(
+                    "'in bytes' requires bytes or int as left operand, not {}",
+                    x.type_name()
+                )))
+            }
+        },
+        Value::Range(r) => match x {
+            Value::Int(i) => {
+                let (i, start, step) = (*i as i128, r.start as i128, r.step as i128);
+                let n = r.len() as i128;
+                let k = i - start;
+                k % step == 0 && (0..n).contains(&(k / step))
+            }
+            Value::Float(f) if f.fract() == 0.0 => contains(y, &Value::Int(*f as i64))?,
+            _ => false,
+        },
+        _ => {
+            return Err(Error::type_error(format!(
+                "unknown binary op: {} in {}",
+                x.type_name(),
+                y.type_name()
+            )))
+        }
+    })
+}
+
+/// The first position of `needle` in `hay`.
+pub(crate) fn memfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn set_op(op: BinOp, a: &Set, b: &Set) -> Value {
+    let (a, b) = (a.borrow(), b.borrow());
+    let mut out = crate::value::collections::SetMap::default();
+    match op {
+        BinOp::Pipe => {
+            out.extend(a.iter().cloned());
+            out.extend(b.iter().cloned());
+        }
+        BinOp::Amp => out.extend(a.iter().filter(|k| b.contains(*k)).cloned()),
+        BinOp::Minus => out.extend(a.iter().filter(|k| !b.contains(*k)).cloned()),
+        _ => {
+            out.extend(a.iter().filter(|k| !b.contains(*k)).cloned());
+            out.extend(b.iter().filter(|k| !a.contains(*k)).cloned());
+        }
+    }
+    Value::Set(triomphe::Arc::new(Set::from_set(out)))
+}
+
+/// `x op y` for every binary operator except `and` and `or`.
+pub fn binary(op: BinOp, x: &Value, y: &Value) -> Result<Value> {
+    use BinOp::*;
+    match op {
+        Eq => return Ok(Value::Bool(x.equals(y)?)),
+        Ne => return Ok(Value::Bool(!x.equals(y)?)),
+        Lt => return Ok(Value::Bool(x.compare_op(y, "<")? == Ordering::Less)),
+        Gt => return Ok(Value::Bool(x.compare_op(y, ">")? == Ordering::Greater)),
+        Le => return Ok(Value::Bool(x.compare_op(y, "<=")? != Ordering::Greater)),
+        Ge => return Ok(Value::Bool(x.compare_op(y, ">=")? != Ordering::Less)),
+        In => return Ok(Value::Bool(contains(y, x)?)),
+        NotIn => return Ok(Value::Bool(!contains(y, x)?)),
+        _ => {}
+    }
+    if is_num(x) && is_num(y) {
+        if matches!(op, LtLt | GtGt | Amp | Pipe | Caret) && !(is_int(x) && is_int(y)) {
+            return Err(unknown_binary(op, x, y));
+        }
+        return arith(op, x, y);
+    }
+    Ok(match (op, x, y) {
+        (Plus, Value::Str(a), Value::Str(b)) => {
+            Value::Str(Str::concat(&[a.as_bytes(), b.as_bytes()]))
+        }
+        (Plus, Value::Bytes(a), Value::Bytes(b)) => {
+            Value::Bytes(Bytes::new(&[a.as_bytes(), b.as_bytes()].concat()))
+        }
+        (Plus, Value::List(a), Value::List(b)) => {
+            let mut v = a.to_vec();
+            v.extend(b.borrow().iter().cloned());
+            Value::list(v)
+        }
+        (Plus, Value::Tuple(a), Value::Tuple(b)) => {
+            let mut v = a.to_vec();
+            v.extend(b.iter().cloned());
+            Value::Tuple(Tuple::new(v))
+        }
+        (Star, Value::Str(_) | Value::Bytes(_) | Value::List(_) | Value::Tuple(_), n)
+            if is_int(n) =>
+        {
+            repeat(x, n)?
+        }
+        (Star, n, Value::Str(_) | Value::Bytes(_) | Value::List(_) | Value::Tuple(_))
+            if is_int(n) =>
+        {
+            repeat(y, n)?
+        }
+        (Percent, Value::Str(f), args) => Value::Str(percent_format(f, args)?),
+        (Pipe, Value::Dict(a), Value::Dict(b)) => {
+            let mut m = a.borrow().clone();
+            for (k, v) in b.borrow().iter() {
+                m.insert(k.clone(), v.clone());
+            }
+            Value::Dict(triomphe::Arc::new(Dict::from_map(m)))
+        }
+        (Pipe | Amp | Caret | Minus, Value::Set(a), Value::Set(b)) => set_op(op, a, b),
+        _ => return Err(unknown_binary(op, x, y)),
+    })
+}
+
+/// `x op= y`: like `x op y`, except that `list += iterable` extends the list in place.
+pub fn in_place(op: BinOp, x: &Value, y: &Value) -> Result<Value> {
+    if let (BinOp::Plus, Value::List(l)) = (op, x) {
+        let items = super::vm::iterate(y)?;
+        l.borrow_mut("apply += to")?.extend(items);
+        return Ok(x.clone());
+    }
+    binary(op, x, y)
+}
+
+/// Converts an index to a position in a sequence of length `n`, Python-style.
+fn seq_index(key: &Value, n: usize) -> Result<usize> {
+    let i = match key {
+        Value::Int(i) => *i,
+        Value::BigInt(_) => i64::MAX,
+        _ => {
+            return Err(Error::type_error(format!(
+                "got {} for sequence index, want int",
+                key.type_name()
+            )))
+        }
+    };
+    let n = n as i64;
+    let j = if i < 0 { i + n } else { i };
+    if j < 0 || j >= n {
+        return Err(Error::new(
+            ErrorKind::Index,
+            format!("index {i} out of range [{}:{n}]", -n),
+        ));
+    }
+    Ok(j as usize)
+}
+
+/// `x[key]`.
+pub fn index(x: &Value, key: &Value) -> Result<Value> {
+    Ok(match x {
+        Value::List(l) => {
+            let items = l.borrow();
+            items[seq_index(key, items.len())?].clone()
+        }
+        Value::Tuple(t) => t[seq_index(key, t.len())?].clone(),
+        Value::Str(s) => {
+            let i = seq_index(key, s.len())?;
+            Value::Str(Str::from_bytes(&s.as_bytes()[i..i + 1]))
+        }
+        Value::Bytes(b) => Value::Int(b.as_bytes()[seq_index(key, b.len())?] as i64),
+        Value::Range(r) => Value::Int(r.get(seq_index(key, r.len())?).unwrap_or_default()),
+        Value::Dict(d) => match d.get(key)? {
+            Some(v) => v,
+            None => {
+                return Err(Error::new(
+                    ErrorKind::Key,
+                    format!("key {} not in dict", key.repr()),
+                ))
+            }
+        },
+        _ => {
+            return Err(Error::type_error(format!(
+                "unhandled index operation {}[{}]",
+                x.type_name(),
+                key.type_name()
+            )))
+        }
+    })
+}
+
+/// `x[key] = v`.
+pub fn set_index(x: &Value, key: &Value, v: Value) -> Result<()> {
+    match x {
+        Value::List(l) => {
+            let n = l.len();
+            let i = seq_index(key, n)?;
+            l.borrow_mut("assign to element of")?[i] = v;
+            Ok(())
+        }
+        Value::Dict(d) => {
+            let k = HashedValue::new(key.clone())?;
+            d.borrow_mut("insert into")?.insert(k, v);
+            Ok(())
+        }
+        _ => Err(Error::type_error(format!(
+            "{} value does not support item assignment",
+            x.type_name()
+        ))),
+    }
+}
+
+fn slice_bound(v: &Value, what: &str) -> Result<Option<i64>> {
+    match v {
+        Value::None => Ok(None),
+        Value::Int(i) => Ok(Some(*i)),
+        Value::BigInt(b) => Ok(Some(if b.is_negative() { i64::MIN } else { i64::MAX })),
+        _ => Err(Error::type_error(format!(
+            "invalid slice {what} value: got {}, want int",
+            v.type_name()
+        ))),
+    }
+}
+
+/// The positions selected by `[lo:hi:step]` in a sequence of length `n`.
+pub(crate) fn slice_indices(n: usize, lo: &Value, hi: &Value, step: &Value) -> Result<Vec<usize>> {
+    let step = slice_bound(step, "step")?.unwrap_or(1);
+    if step == 0 {
+        return Err(Error::value_error("zero is not a valid slice step"));
+    }
+    let n = n as i64;
+    let clamp = |v: Option<i64>, default: i64, lo_lim: i64, hi_lim: i64| -> i64 {
+        match v {
+            None => default,
+            Some(i) => {
+                let i = if i < 0 { i.saturating_add(n) } else { i };
+                i.clamp(lo_lim, hi_lim)
+            }
+        }
+    };
+    let (lo, hi) = (slice_bound(lo, "start")?, slice_bound(hi, "end")?);
+    let mut out = Vec::new();
+    if step > 0 {
+        let (mut i, end) = (clamp(lo, 0, 0, n), clamp(hi, n, 0, n));
+        while i < end {
+            out.push(i as usize);
+            i += step;
+        }
+    } else {
+        let (mut i, end) = (clamp(lo, n - 1, -1, n - 1), clamp(hi, -1, -1, n - 1));
+        while i > end {
+            out.push(i as usize);
+            i += step;
+        }
+    }
+    Ok(out)
+}
+
+/// `x[lo:hi:step]`.
+pub fn slice(x: &Value, lo: &Value, hi: &Value, step: &Value) -> Result<Value> {
+    Ok(match x {
+        Value::List(l) => {
+            let items = l.borrow();
+            let idx = slice_indices(items.len(), lo, hi, step)?;
+            Value::list(idx.into_iter().map(|i| items[i].clone()).collect())
+        }
+        Value::Tuple(t) => {
+            let idx = slice_indices(t.len(), lo, hi, step)?;
+            Value::Tuple(Tuple::new(idx.into_iter().map(|i| t[i].clone()).collect()))
+        }
+        Value::Str(s) => {
+            let b = s.as_bytes();
+            let idx = slice_indices(b.len(), lo, hi, step)?;
+            let out: Vec<u8> = idx.into_iter().map(|i| b[i]).collect();
+            Value::Str(Str::from_bytes(&out))
+        }
+        Value::Bytes(bs) => {
+            let b = bs.as_bytes();
+            let idx = slice_indices(b.len(), lo, hi, step)?;
+            let out: Vec<u8> = idx.into_iter().map(|i| b[i]).collect();
+            Value::Bytes(Bytes::new(&out))
+        }
+        Value::Range(r) => {
+            let idx = slice_indices(r.len(), lo, hi, step)?;
+            // A slice of a range is a range.
+            let st = slice_bound(step, "step")?.unwrap_or(1);
+            let (start, new_step) = match idx.first() {
+                Some(&i) => (r.get(i).unwrap_or(r.start), r.step.saturating_mul(st)),
+                None => (r.start, r.step.saturating_mul(st)),
+            };
+            let stop = start.saturating_add((idx.len() as i64).saturating_mul(new_step));
+            Value::Range(triomphe::Arc::new(crate::value::Range::new(
+                start, stop, new_step,
+            )?))
+        }
+        _ => {
+            return Err(Error::type_error(format!(
+                "invalid slice operand {}",
+                x.type_name()
+            )))
+        }
+    })
+}
+
+#[cold]
+fn no_attr(x: &Value, name: &str, candidates: &[&str]) -> Error {
+    let hint = crate::resolve::nearest(name, candidates)
+        .map(|n| format!(" (did you mean .{n}?)"))
+        .unwrap_or_default();
+    Error::new(
+        ErrorKind::Name,
+        format!("{} has no .{name} field or method{hint}", x.type_name()),
+    )
+}
+
+/// `x.name`.
+pub fn get_attr(x: &Value, name: &Str) -> Result<Value> {
+    let n = name.to_str_lossy();
+    if let Some(m) = methods::method(x, &n) {
+        return Ok(Value::BoundMethod(triomphe::Arc::new(
+            crate::value::BoundMethod {
+                receiver: x.clone(),
+                method: m,
+            },
+        )));
+    }
+    if let Value::Host(h) = x {
+        if let Some(v) = h.get().attr(&n) {
+            return Ok(v);
+        }
+        let names = h.get().attr_names();
+        let mut cands: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+        cands.extend(h.get().methods().iter().map(|m| m.name));
+        return Err(no_attr(x, &n, &cands));
+    }
+    Err(no_attr(x, &n, &methods::names(x)))
+}
+
+/// `x.name = v`.
+pub fn set_attr(x: &Value, name: &Str, v: Value) -> Result<()> {
+    match x {
+        Value::Host(h) => h.get().set_attr(&name.to_str_lossy(), v),
+        _ => Err(Error::type_error(format!(
+            "cannot set .{name} field of {} value",
+            x.type_name()
+        ))),
+    }
+}

@@ -1,0 +1,260 @@
+//! Tests of the compiler and the machine through small programs.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::call::{Args, NativeFunction, NativeImpl, Signature};
+use crate::eval::{ExecError, Module, Predeclared};
+use crate::thread::Thread;
+use crate::value::Value;
+use crate::{Dialect, Result};
+
+static SIG: Signature = Signature {
+    params: &[],
+    positional: 0,
+    positional_only: 0,
+    slots: 0,
+    has_args: true,
+    has_kwargs: false,
+};
+
+fn print_impl(t: &mut Thread, _: &Value, args: &Args<'_>) -> Result<Value> {
+    let s: Vec<String> = args.positional.iter().map(|v| v.to_str()).collect();
+    t.print(&s.join(" "));
+    Ok(Value::None)
+}
+
+static PRINT: NativeFunction = NativeFunction {
+    name: "print",
+    doc: "",
+    signature: &SIG,
+    pure: false,
+    imp: NativeImpl::Sync(print_impl),
+};
+
+/// Runs a program; returns its printed lines and the error, if any.
+fn run_with(src: &str, dialect: Dialect) -> (String, Option<ExecError>) {
+    let out = Rc::new(RefCell::new(String::new()));
+    let o = out.clone();
+    let mut t = Thread::new("test");
+    t.set_print(move |s| {
+        o.borrow_mut().push_str(s);
+        o.borrow_mut().push('\n');
+    });
+    let mut m = Module::new(
+        "test.star",
+        Predeclared::new().with("p", Value::Builtin(&PRINT)),
+        dialect,
+    );
+    let r = m.exec(&mut t, src).err();
+    let s = out.borrow().clone();
+    (s, r)
+}
+
+fn run(src: &str) -> String {
+    let (out, err) = run_with(src, Dialect::standard());
+    if let Some(e) = err {
+        panic!("unexpected error: {}\n{}", e, e.render(src, false));
+    }
+    out
+}
+
+fn run_err(src: &str) -> String {
+    let (_, err) = run_with(src, Dialect::standard());
+    err.expect("an error").to_string()
+}
+
+#[test]
+fn arithmetic_and_globals() {
+    assert_eq!(
+        run("x = 1 + 2 * 3\np(x, x // 2, x % 4, -x // 2, 7 / 2)\n"),
+        "7 3 3 -4 3.5\n"
+    );
+    assert_eq!(
+        run("p(1 << 64, -9223372036854775808 - 1)\n"),
+        "18446744073709551616 -9223372036854775809\n"
+    );
+    assert_eq!(
+        run("p(1.5 * 2, 2 if False else 3, 0.1 + 0.2)\n"),
+        "3.0 3 0.30000000000000004\n"
+    );
+}
+
+#[test]
+fn functions_closures_defaults() {
+    let src = "
+def add(a, b=10, *args, k=1, **kw):
+    return a + b + len_(args) + k + len_(kw)
+
+def len_(x):
+    n = 0
+    for _ in x:
+        n += 1
+    return n
+
+def make(n):
+    def f(x):
+        return x + n
+    return f
+
+p(add(1), add(1, 2), add(1, 2, 3, 4), add(1, k=5, z=1))
+p(make(3)(4), (lambda x, y=2: x * y)(5))
+";
+    assert_eq!(run(src), "12 4 6 17\n7 10\n");
+}
+
+#[test]
+fn loops_comprehensions_and_unpacking() {
+    let src = "
+def f():
+    out = []
+    for i in range_(10):
+        if i % 2:
+            continue
+        if i > 6:
+            break
+        out += [i]
+    a, (b, c) = 1, [2, 3]
+    return out, [x * y for x in [1, 2] for y in [10, 20] if y > 10], {k: k * 2 for k in [1, 2]}, a + b + c
+
+def range_(n):
+    r = []
+    i = 0
+    for _ in [0] * n:
+        r += [i]
+        i += 1
+    return r
+
+p(f())
+";
+    assert_eq!(run(src), "([0, 2, 4, 6], [20, 40], {1: 2, 2: 4}, 6)\n");
+}
+
+#[test]
+fn strings_and_slices() {
+    assert_eq!(
+        run("s = 'hello'\np(s[1], s[-1], s[1:3], s[::-1], 'x' * 3, s + '!')\n"),
+        "e o el olleh xxx hello!\n"
+    );
+    assert_eq!(
+        run("p('%s=%d' % ('a', 3), [1, 2, 3][::2], (1, 2, 3)[1:])\n"),
+        "a=3 [1, 3] (2, 3)\n"
+    );
+}
+
+#[test]
+fn runtime_errors_have_backtraces() {
+    let e = run_err("def f(x):\n    return x + 'a'\n\ndef g():\n    return f(1)\n\ng()\n");
+    assert_eq!(e, "test.star:2:14: unknown binary op: int + string");
+    let (_, err) = run_with(
+        "def f(x):\n    return x + 'a'\n\ndef g():\n    return f(1)\n\ng()\n",
+        Dialect::standard(),
+    );
+    let e = err.unwrap();
+    let frames: Vec<String> = e
+        .runtime()
+        .unwrap()
+        .backtrace()
+        .iter()
+        .map(|f| f.function.clone())
+        .collect();
+    assert_eq!(frames, ["f", "g", "<toplevel>"]);
+}
+
+#[test]
+fn variables_used_before_assignment() {
+    assert_eq!(
+        run_err("def f():\n    if False:\n        x = 1\n    return x\nf()\n"),
+        "test.star:4:12: local variable x referenced before assignment"
+    );
+    assert_eq!(
+        run_err("def f():\n    return y\nf()\ny = 1\n"),
+        "test.star:2:12: global variable y referenced before assignment"
+    );
+}
+
+#[test]
+fn recursion_is_refused_unless_allowed() {
+    let src = "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\np(fib(15))\n";
+    assert_eq!(
+        run_err(src),
+        "test.star:2:28: function fib called recursively"
+    );
+    let mut d = Dialect::standard();
+    d.recursion = true;
+    let (out, err) = run_with(src, d);
+    assert!(err.is_none());
+    assert_eq!(out, "610\n");
+}
+
+#[test]
+fn frozen_values_and_iteration_guard() {
+    assert_eq!(
+        run_err("def f():\n    x = [1, 2]\n    for a in x:\n        x += [a]\nf()\n"),
+        "test.star:4:11: cannot apply += to list during iteration"
+    );
+    assert_eq!(
+        run_err("def f():\n    d = {}\n    for k in {1: 2}:\n        d[k] = 1\n    for k in d:\n        d[k + 1] = 2\nf()\n"),
+        "test.star:6:10: cannot insert into hash table during iteration"
+    );
+    let mut t = Thread::default();
+    let mut m = Module::new("lib.star", Predeclared::new(), Dialect::standard());
+    m.exec(&mut t, "x = [1]\ndef add(v):\n    x[0] = v\n")
+        .unwrap();
+    let frozen = m.freeze();
+    let e = t
+        .call(
+            &frozen.get("add").unwrap(),
+            &Args::positional(&[Value::Int(2)]),
+        )
+        .unwrap_err();
+    assert_eq!(e.message(), "cannot assign to element of frozen list");
+}
+
+#[test]
+fn arguments_errors() {
+    assert_eq!(
+        run_err("def f(a, b):\n    pass\nf(1, 2, 3)\n"),
+        "test.star:3:1: function f accepts 2 positional arguments (3 given)"
+    );
+    assert_eq!(
+        run_err("def f(name):\n    pass\nf(nmae=1)\n"),
+        "test.star:3:1: function f got an unexpected keyword argument \"nmae\" (did you mean \"name\"?)"
+    );
+    assert_eq!(
+        run_err("def f(a, b):\n    pass\nf(1)\n"),
+        "test.star:3:1: function f missing 1 argument (b)"
+    );
+}
+
+#[test]
+fn frozen_module_is_shared_between_threads() {
+    let mut t = Thread::default();
+    let mut m = Module::new("lib.star", Predeclared::new(), Dialect::standard());
+    m.exec(&mut t, "data = {'a': [1, 2]}\ndef total(d):\n    s = 0\n    for x in d['a']:\n        s += x\n    return s\n")
+        .unwrap();
+    let frozen = std::sync::Arc::new(m.freeze());
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let f = frozen.clone();
+            std::thread::spawn(move || {
+                let mut t = Thread::default();
+                let total = f.get("total").unwrap();
+                let data = f.get("data").unwrap();
+                let r = t.call(&total, &Args::positional(std::slice::from_ref(&data))).unwrap();
+                let e = data
+                    .as_dict()
+                    .unwrap()
+                    .insert(Value::Int(1), Value::None)
+                    .unwrap_err();
+                (r.as_i64(), e.message().to_string())
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(
+            h.join().unwrap(),
+            (Some(3), "cannot insert into frozen hash table".to_string())
+        );
+    }
+}

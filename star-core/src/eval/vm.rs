@@ -1,0 +1,839 @@
+//! The register machine: runs [`Code`].
+//!
+//! One Rust call of [`run`] executes one frame: a function call or a module's top level.
+//! The dispatch loop is a `match` on the instruction; integer and float arithmetic and
+//! comparisons have inline fast paths, everything else calls into `ops`. A call of a
+//! Starlark function from Starlark is a recursive Rust call: the frame's registers come
+//! from a per-thread pool of buffers, so a call allocates nothing once the pool is warm.
+//!
+//! Errors unwind as `Err`: each frame they pass through appends itself (function, file,
+//! position of the failing instruction) to the error's backtrace, so building the
+//! backtrace costs nothing until an error actually happens.
+//!
+//! A local that may be read before assignment is checked against a sentinel ([`UNBOUND`],
+//! a private builtin that no script can name), with which locals, cells and globals
+//! start.
+
+use triomphe::Arc;
+
+use super::code::*;
+use super::ops;
+use crate::call::{Args, NativeFunction, NativeImpl, Signature};
+use crate::error::{Error, ErrorKind, Frame, Result};
+use crate::syntax::BinOp;
+use crate::thread::Thread;
+use crate::value::{Dict, FreezeCell, HashedValue, List, Set, Str, Tuple, Value};
+
+static UNBOUND_SIGNATURE: Signature = Signature {
+    params: &[],
+    positional: 0,
+    positional_only: 0,
+    slots: 0,
+    has_args: false,
+    has_kwargs: false,
+};
+
+fn unbound_call(_: &mut Thread, _: &Value, _: &Args<'_>) -> Result<Value> {
+    Err(Error::new(
+        ErrorKind::Other,
+        "internal error: unbound value called",
+    ))
+}
+
+/// The sentinel of unassigned variables.
+pub(crate) static UNBOUND: NativeFunction = NativeFunction {
+    name: "<unbound>",
+    doc: "",
+    signature: &UNBOUND_SIGNATURE,
+    pure: true,
+    imp: NativeImpl::Sync(unbound_call),
+};
+
+#[inline]
+pub(crate) fn unbound() -> Value {
+    Value::Builtin(&UNBOUND)
+}
+
+#[inline]
+pub(crate) fn is_unbound(v: &Value) -> bool {
+    matches!(v, Value::Builtin(f) if std::ptr::eq(*f, &UNBOUND))
+}
+
+/// How deep Starlark calls may nest before "maximum call depth exceeded".
+pub const DEFAULT_MAX_DEPTH: usize = 1000;
+
+/// A variable captured by a closure.
+pub type ValueCell = FreezeCell<Value>;
+
+/// The state of a module shared by its code and its functions: globals, and the
+/// top-level locals that persist between statements.
+pub struct ModuleState {
+    /// Global variables, by slot; [`unbound`] until assigned.
+    pub(crate) globals: FreezeCell<Vec<Value>>,
+    /// Their names, by slot.
+    pub(crate) global_names: FreezeCell<Vec<Str>>,
+    /// Whether functions may call themselves.
+    pub(crate) recursion: bool,
+}
+
+impl ModuleState {
+    pub(crate) fn new(recursion: bool) -> ModuleState {
+        ModuleState {
+            globals: FreezeCell::new(Vec::new()),
+            global_names: FreezeCell::new(Vec::new()),
+            recursion,
+        }
+    }
+
+    pub(crate) fn freeze(&self) {
+        self.global_names.freeze();
+        if self.globals.freeze() {
+            self.globals.borrow().iter().for_each(Value::freeze);
+        }
+    }
+}
+
+/// A Starlark function: compiled code, its module, default values and captured cells.
+pub struct Function {
+    pub(crate) code: Arc<Code>,
+    pub(crate) module: Arc<ModuleState>,
+    pub(crate) defaults: Box<[Value]>,
+    pub(crate) free: Box<[triomphe::Arc<ValueCell>]>,
+}
+
+impl Function {
+    /// The function's name.
+    pub fn name(&self) -> &str {
+        &self.code.name
+    }
+
+    pub(crate) fn freeze(&self) {
+        self.defaults.iter().for_each(Value::freeze);
+        for c in self.free.iter() {
+            if c.freeze() {
+                c.borrow().freeze();
+            }
+        }
+        self.module.freeze();
+    }
+
+    pub(crate) fn is_frozen(&self) -> bool {
+        self.module.globals.is_frozen()
+    }
+}
+
+/// Per-thread state of the evaluator.
+pub(crate) struct EvalState {
+    /// Register buffers for reuse.
+    pool: Vec<Vec<Value>>,
+    /// Code of the active Starlark calls (for the recursion check and depth).
+    active: Vec<*const Code>,
+    /// Maximum call depth.
+    pub(crate) max_depth: usize,
+}
+
+impl Default for EvalState {
+    fn default() -> Self {
+        EvalState {
+            pool: Vec::new(),
+            active: Vec::new(),
+            max_depth: DEFAULT_MAX_DEPTH,
+        }
+    }
+}
+
+/// Calls any callable value.
+pub fn call_value(thread: &mut Thread, f: &Value, args: &Args<'_>) -> Result<Value> {
+    match f {
+        Value::Function(func) => call_function(thread, func, args),
+        Value::Builtin(b) => b.call(thread, args),
+        Value::BoundMethod(m) => m.method.call_method(thread, &m.receiver, args),
+        Value::Host(h) => h.get().call(thread, args),
+        _ => Err(Error::type_error(format!(
+            "invalid call of non-function ({})",
+            f.type_name()
+        ))),
+    }
+}
+
+/// Calls a Starlark function.
+pub(crate) fn call_function(
+    thread: &mut Thread,
+    f: &triomphe::Arc<Function>,
+    args: &Args<'_>,
+) -> Result<Value> {
+    let code: &Code = &f.code;
+    let key = code as *const Code;
+    if !f.module.recursion && thread.eval.active.contains(&key) {
+        return Err(Error::new(
+            ErrorKind::Other,
+            format!("function {} called recursively", code.name),
+        ));
+    }
+    if thread.eval.active.len() >= thread.eval.max_depth {
+        return Err(Error::new(
+            ErrorKind::Limit,
+            format!(
+                "maximum call depth exceeded ({} nested calls)",
+                thread.eval.max_depth
+            ),
+        ));
+    }
+    let mut regs = thread.eval.pool.pop().unwrap_or_default();
+    regs.resize(code.nregs as usize, Value::None);
+    for r in &mut regs[..code.nlocals as usize] {
+        *r = unbound();
+    }
+    let result = match bind_args(f, args, &mut regs) {
+        Ok(()) => {
+            let mut cells = make_cells(code, &mut regs);
+            thread.eval.active.push(key);
+            let r = run(thread, code, &f.module, &f.free, &mut regs, &mut cells);
+            thread.eval.active.pop();
+            r
+        }
+        Err(e) => Err(e),
+    };
+    regs.clear();
+    thread.eval.pool.push(regs);
+    result
+}
+
+/// Moves captured locals (parameters included) into fresh cells.
+fn make_cells(code: &Code, regs: &mut [Value]) -> Vec<Option<triomphe::Arc<ValueCell>>> {
+    if code.cells.is_empty() {
+        return Vec::new();
+    }
+    let mut cells = vec![None; code.nlocals as usize];
+    for &i in &code.cells {
+        let v = std::mem::replace(&mut regs[i as usize], unbound());
+        cells[i as usize] = Some(triomphe::Arc::new(FreezeCell::new(v)));
+    }
+    cells
+}
+
+#[cold]
+fn bind_error(code: &Code, msg: String) -> Error {
+    Error::new(
+        ErrorKind::Arguments,
+        format!("function {} {msg}", code.name),
+    )
+}
+
+/// Binds call arguments to a function's parameter registers, with Python's rules.
+fn bind_args(f: &Function, args: &Args<'_>, regs: &mut [Value]) -> Result<()> {
+    let code: &Code = &f.code;
+    let nparams = code.params.len();
+    let np = code.npositional as usize;
+    let pos = args.positional;
+    // Fast path: exactly the positional parameters, nothing else.
+    if pos.len() == nparams
+        && pos.len() == np
+        && args.named.is_empty()
+        && !code.has_varargs
+        && !code.has_kwargs
+    {
+        regs[..np].clone_from_slice(pos);
+        return Ok(());
+    }
+    let n = pos.len().min(np);
+    regs[..n].clone_from_slice(&pos[..n]);
+    let mut next = nparams;
+    if code.has_varargs {
+        let rest = if pos.len() > np { &pos[np..] } else { &[] };
+        regs[next] = Value::Tuple(Tuple::from_slice(rest));
+        next += 1;
+    } else if pos.len() > np {
+        let at_most = if code.params[..np].iter().any(|p| p.has_default) {
+            "at most "
+        } else {
+            ""
+        };
+        let s = if np == 1 { "" } else { "s" };
+        return Err(bind_error(
+            code,
+            format!(
+                "accepts {at_most}{np} positional argument{s} ({} given)",
+                pos.len()
+            ),
+        ));
+    }
+    let kwargs = if code.has_kwargs {
+        let d = triomphe::Arc::new(Dict::new());
+        regs[next] = Value::Dict(d.clone());
+        Some(d)
+    } else {
+        None
+    };
+    for (k, v) in args.named {
+        match code.params.iter().position(|p| p.name == *k) {
+            Some(i) => {
+                if !is_unbound(&regs[i]) {
+                    return Err(bind_error(
+                        code,
+                        format!("got multiple values for parameter \"{k}\""),
+                    ));
+                }
+                regs[i] = v.clone();
+            }
+            None => match &kwargs {
+                Some(d) => {
+                    let key = Value::Str(k.clone());
+                    if d.get(&key)?.is_some() {
+                        return Err(bind_error(
+                            code,
+                            format!("got multiple values for keyword argument \"{k}\""),
+                        ));
+                    }
+                    d.insert(key, v.clone())?;
+                }
+                None => {
+                    let names: Vec<&str> =
+                        code.params.iter().filter_map(|p| p.name.as_str()).collect();
+                    let key = k.to_str_lossy();
+                    let hint = crate::resolve::nearest(&key, &names)
+                        .map(|n| format!(" (did you mean \"{n}\"?)"))
+                        .unwrap_or_default();
+                    return Err(bind_error(
+                        code,
+                        format!("got an unexpected keyword argument \"{key}\"{hint}"),
+                    ));
+                }
+            },
+        }
+    }
+    let mut missing = Vec::new();
+    let mut d = 0;
+    for (i, p) in code.params.iter().enumerate() {
+        if p.has_default {
+            if is_unbound(&regs[i]) {
+                regs[i] = f.defaults[d].clone();
+            }
+            d += 1;
+        } else if is_unbound(&regs[i]) {
+            missing.push(p.name.to_string());
+        }
+    }
+    if !missing.is_empty() {
+        let s = if missing.len() == 1 { "" } else { "s" };
+        return Err(bind_error(
+            code,
+            format!(
+                "missing {} argument{s} ({})",
+                missing.len(),
+                missing.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The state of one loop over an iterable.
+enum Iter {
+    Done,
+    List {
+        list: triomphe::Arc<List>,
+        i: usize,
+        counted: bool,
+    },
+    Tuple {
+        t: Tuple,
+        i: usize,
+    },
+    Range {
+        next: i64,
+        left: usize,
+        step: i64,
+    },
+    Dict {
+        d: triomphe::Arc<Dict>,
+        i: usize,
+        counted: bool,
+    },
+    Set {
+        s: triomphe::Arc<Set>,
+        i: usize,
+        counted: bool,
+    },
+    Values {
+        items: std::vec::IntoIter<Value>,
+    },
+}
+
+impl Iter {
+    fn new(v: &Value) -> Result<Iter> {
+        Ok(match v {
+            Value::List(l) => Iter::List {
+                counted: l.cell().start_read(),
+                list: l.clone(),
+                i: 0,
+            },
+            Value::Tuple(t) => Iter::Tuple { t: t.clone(), i: 0 },
+            Value::Range(r) => Iter::Range {
+                next: r.start,
+                left: r.len(),
+                step: r.step,
+            },
+            Value::Dict(d) => Iter::Dict {
+                counted: d.cell().start_read(),
+                d: d.clone(),
+                i: 0,
+            },
+            Value::Set(s) => Iter::Set {
+                counted: s.cell().start_read(),
+                s: s.clone(),
+                i: 0,
+            },
+            Value::Host(h) => match h.get().iterate() {
+                Some(items) => Iter::Values {
+                    items: items?.into_iter(),
+                },
+                None => return Err(not_iterable(v)),
+            },
+            _ => return Err(not_iterable(v)),
+        })
+    }
+
+    #[inline]
+    fn next(&mut self) -> Option<Value> {
+        match self {
+            Iter::Done => None,
+            Iter::List { list, i, .. } => {
+                let v = list.borrow().get(*i).cloned();
+                *i += 1;
+                v
+            }
+            Iter::Tuple { t, i } => {
+                let v = t.get(*i).cloned();
+                *i += 1;
+                v
+            }
+            Iter::Range { next, left, step } => {
+                if *left == 0 {
+                    return None;
+                }
+                let v = *next;
+                *left -= 1;
+                *next = next.wrapping_add(*step);
+                Some(Value::Int(v))
+            }
+            Iter::Dict { d, i, .. } => {
+                let v = d.borrow().get_index(*i).map(|(k, _)| k.value().clone());
+                *i += 1;
+                v
+            }
+            Iter::Set { s, i, .. } => {
+                let v = s.borrow().get_index(*i).map(|k| k.value().clone());
+                *i += 1;
+                v
+            }
+            Iter::Values { items } => items.next(),
+        }
+    }
+}
+
+impl Drop for Iter {
+    fn drop(&mut self) {
+        match self {
+            Iter::List { list, counted, .. } => list.cell().end_read(*counted),
+            Iter::Dict { d, counted, .. } => d.cell().end_read(*counted),
+            Iter::Set { s, counted, .. } => s.cell().end_read(*counted),
+            _ => {}
+        }
+    }
+}
+
+#[cold]
+fn not_iterable(v: &Value) -> Error {
+    Error::type_error(format!("{} value is not iterable", v.type_name()))
+}
+
+/// Collects the values of any iterable (for `*args`, unpacking, builtins).
+pub fn iterate(v: &Value) -> Result<Vec<Value>> {
+    match v {
+        Value::List(l) => Ok(l.to_vec()),
+        Value::Tuple(t) => Ok(t.to_vec()),
+        _ => {
+            let mut it = Iter::new(v)?;
+            let mut out = Vec::new();
+            while let Some(x) = it.next() {
+                out.push(x);
+            }
+            Ok(out)
+        }
+    }
+}
+
+#[cold]
+fn with_frame(mut e: Error, code: &Code, pc: usize) -> Error {
+    e.push_frame(Frame {
+        function: code.name.clone(),
+        file: code.file.to_string(),
+        span: code.spans.get(pc).copied().unwrap_or_default(),
+    });
+    e
+}
+
+/// Runs one frame to its `Return`.
+pub(crate) fn run(
+    thread: &mut Thread,
+    code: &Code,
+    module: &Arc<ModuleState>,
+    free: &[triomphe::Arc<ValueCell>],
+    regs: &mut [Value],
+    cells: &mut [Option<triomphe::Arc<ValueCell>>],
+) -> Result<Value> {
+    let mut iters: Vec<Iter> = Vec::new();
+    if code.niters > 0 {
+        iters.resize_with(code.niters as usize, || Iter::Done);
+    }
+    let ops = &code.ops[..];
+    let mut pc = 0usize;
+    macro_rules! r {
+        ($i:expr) => {
+            regs[$i as usize]
+        };
+    }
+    macro_rules! tri {
+        ($e:expr) => {
+            match $e {
+                Ok(v) => v,
+                Err(e) => return Err(with_frame(e, code, pc - 1)),
+            }
+        };
+    }
+    loop {
+        let op = ops[pc];
+        pc += 1;
+        match op {
+            Op::Const { dst, k } => r!(dst) = code.consts[k as usize].clone(),
+            Op::Move { dst, src } => r!(dst) = r!(src).clone(),
+            Op::CheckLocal { reg, local } => {
+                if is_unbound(&r!(reg)) {
+                    tri!(Err(unbound_local(code, local)));
+                }
+            }
+            Op::LoadGlobal { dst, slot } => {
+                let v = module.globals.borrow()[slot as usize].clone();
+                if is_unbound(&v) {
+                    let name = module.global_names.borrow()[slot as usize].clone();
+                    tri!(Err(Error::new(
+                        ErrorKind::Name,
+                        format!("global variable {name} referenced before assignment"),
+                    )));
+                }
+                r!(dst) = v;
+            }
+            Op::StoreGlobal { slot, src } => {
+                let v = r!(src).clone();
+                let mut g = tri!(module.globals.borrow_mut().map_err(|e| Value::mutate_error(
+                    e,
+                    "assign to",
+                    "module global"
+                )));
+                g[slot as usize] = v;
+            }
+            Op::LoadCell { dst, local } => {
+                let v = match &cells[local as usize] {
+                    Some(c) => c.borrow().clone(),
+                    None => unbound(),
+                };
+                if is_unbound(&v) {
+                    tri!(Err(unbound_local(code, local)));
+                }
+                r!(dst) = v;
+            }
+            Op::StoreCell { local, src } => {
+                let v = r!(src).clone();
+                let cell = cells[local as usize]
+                    .get_or_insert_with(|| triomphe::Arc::new(FreezeCell::new(unbound())));
+                let mut w = tri!(cell.borrow_mut().map_err(|e| Value::mutate_error(
+                    e,
+                    "assign to",
+                    "variable"
+                )));
+                *w = v;
+            }
+            Op::LoadFree { dst, index } => {
+                let v = free[index as usize].borrow().clone();
+                if is_unbound(&v) {
+                    tri!(Err(Error::new(
+                        ErrorKind::Name,
+                        "local variable referenced before assignment in enclosing function"
+                    )));
+                }
+                r!(dst) = v;
+            }
+            Op::Unary { op, dst, src } => {
+                let v = tri!(ops::unary(op, &r!(src)));
+                r!(dst) = v;
+            }
+            Op::Binary { op, dst, a, b } => {
+                let v = match (op, &r!(a), &r!(b)) {
+                    (BinOp::Plus, Value::Int(x), Value::Int(y)) if x.checked_add(*y).is_some() => {
+                        Value::Int(x + y)
+                    }
+                    (BinOp::Minus, Value::Int(x), Value::Int(y)) if x.checked_sub(*y).is_some() => {
+                        Value::Int(x - y)
+                    }
+                    (BinOp::Lt, Value::Int(x), Value::Int(y)) => Value::Bool(x < y),
+                    (BinOp::Le, Value::Int(x), Value::Int(y)) => Value::Bool(x <= y),
+                    (BinOp::Gt, Value::Int(x), Value::Int(y)) => Value::Bool(x > y),
+                    (BinOp::Ge, Value::Int(x), Value::Int(y)) => Value::Bool(x >= y),
+                    (BinOp::Eq, Value::Int(x), Value::Int(y)) => Value::Bool(x == y),
+                    (BinOp::Plus, Value::Float(x), Value::Float(y)) => Value::Float(x + y),
+                    (BinOp::Star, Value::Float(x), Value::Float(y)) => Value::Float(x * y),
+                    (op, x, y) => tri!(ops::binary(op, x, y)),
+                };
+                r!(dst) = v;
+            }
+            Op::InPlace { op, dst, a, b } => {
+                let v = tri!(ops::in_place(op, &r!(a), &r!(b)));
+                r!(dst) = v;
+            }
+            Op::Jump { target } => pc = target as usize,
+            Op::JumpIfTrue { cond, target } => {
+                if r!(cond).truth() {
+                    pc = target as usize;
+                }
+            }
+            Op::JumpIfFalse { cond, target } => {
+                let t = match &r!(cond) {
+                    Value::Bool(b) => *b,
+                    v => v.truth(),
+                };
+                if !t {
+                    pc = target as usize;
+                }
+            }
+            Op::Call { dst, desc } => {
+                let d = &code.calls[desc as usize];
+                let v = tri!(call_op(thread, d, regs));
+                r!(dst) = v;
+            }
+            Op::GetAttr { dst, obj, name } => {
+                let v = tri!(ops::get_attr(&r!(obj), &code.names[name as usize]));
+                r!(dst) = v;
+            }
+            Op::SetAttr { obj, name, src } => {
+                tri!(ops::set_attr(
+                    &r!(obj),
+                    &code.names[name as usize],
+                    r!(src).clone()
+                ));
+            }
+            Op::Index { dst, obj, key } => {
+                let v = tri!(ops::index(&r!(obj), &r!(key)));
+                r!(dst) = v;
+            }
+            Op::SetIndex { obj, key, src } => {
+                tri!(ops::set_index(&r!(obj), &r!(key), r!(src).clone()));
+            }
+            Op::Slice { dst, obj, lo } => {
+                let l = lo as usize;
+                let v = tri!(ops::slice(&r!(obj), &regs[l], &regs[l + 1], &regs[l + 2]));
+                r!(dst) = v;
+            }
+            Op::MakeList { dst, start, n } => {
+                let s = start as usize;
+                r!(dst) = Value::list(regs[s..s + n as usize].to_vec());
+            }
+            Op::MakeTuple { dst, start, n } => {
+                let s = start as usize;
+                r!(dst) = Value::Tuple(Tuple::from_slice(&regs[s..s + n as usize]));
+            }
+            Op::MakeDict { dst, start, n } => {
+                let d = Dict::new();
+                for i in 0..n as usize {
+                    let k = regs[start as usize + 2 * i].clone();
+                    let v = regs[start as usize + 2 * i + 1].clone();
+                    let hk = tri!(HashedValue::new(k));
+                    let dup = tri!(d.borrow_mut("insert into"))
+                        .insert(hk.clone(), v)
+                        .is_some();
+                    if dup {
+                        tri!(Err(Error::value_error(format!(
+                            "duplicate key: {}",
+                            hk.value().repr()
+                        ))));
+                    }
+                }
+                r!(dst) = Value::Dict(triomphe::Arc::new(d));
+            }
+            Op::Append { list, src } => {
+                if let Value::List(l) = &r!(list) {
+                    tri!(l.push(r!(src).clone()));
+                }
+            }
+            Op::DictSet { dict, key, src } => {
+                if let Value::Dict(d) = &r!(dict) {
+                    tri!(d.insert(r!(key).clone(), r!(src).clone()));
+                }
+            }
+            Op::IterStart { slot, src } => {
+                iters[slot as usize] = tri!(Iter::new(&r!(src)));
+            }
+            Op::IterNext { slot, dst, end } => match iters[slot as usize].next() {
+                Some(v) => r!(dst) = v,
+                None => {
+                    iters[slot as usize] = Iter::Done;
+                    pc = end as usize;
+                }
+            },
+            Op::IterEnd { slot } => iters[slot as usize] = Iter::Done,
+            Op::Unpack { src, dst, n } => {
+                let items = tri!(unpack(&r!(src), n as usize));
+                for (i, v) in items.into_iter().enumerate() {
+                    regs[dst as usize + i] = v;
+                }
+            }
+            Op::MakeFunction {
+                dst,
+                proto,
+                defaults,
+            } => {
+                let p = &code.protos[proto as usize];
+                let d = defaults as usize;
+                let captured = p
+                    .captures
+                    .iter()
+                    .map(|c| match *c {
+                        Capture::Local(i) => cells[i as usize]
+                            .get_or_insert_with(|| triomphe::Arc::new(FreezeCell::new(unbound())))
+                            .clone(),
+                        Capture::Free(i) => free[i as usize].clone(),
+                    })
+                    .collect();
+                let f = Function {
+                    code: p.code.clone(),
+                    module: module.clone(),
+                    defaults: regs[d..d + p.ndefaults as usize].into(),
+                    free: captured,
+                };
+                r!(dst) = Value::Function(triomphe::Arc::new(f));
+            }
+            Op::Format { dst, start, n, fmt } => {
+                let convs = &code.formats[fmt as usize];
+                let mut out = String::new();
+                for i in 0..n as usize {
+                    let v = &regs[start as usize + i];
+                    match convs[i] {
+                        Some('r') => v.write_repr(&mut out),
+                        _ => out.push_str(&v.to_str()),
+                    }
+                }
+                r!(dst) = Value::str(&out);
+            }
+            Op::Load { index, dst } => {
+                let _ = (index, dst);
+                tri!(Err(Error::new(
+                    ErrorKind::Other,
+                    "load: this host does not provide modules"
+                )));
+            }
+            Op::Return { src } => return Ok(std::mem::take(&mut r!(src))),
+        }
+    }
+}
+
+#[cold]
+fn unbound_local(code: &Code, local: u32) -> Error {
+    let name = code
+        .local_names
+        .get(local as usize)
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    Error::new(
+        ErrorKind::Name,
+        format!("local variable {name} referenced before assignment"),
+    )
+}
+
+fn unpack(v: &Value, n: usize) -> Result<Vec<Value>> {
+    let items = match v {
+        Value::Tuple(t) => t.to_vec(),
+        Value::List(l) => l.to_vec(),
+        Value::Str(_) | Value::Int(_) | Value::None | Value::Bool(_) | Value::Float(_) => {
+            return Err(Error::type_error(format!(
+                "got {} in sequence assignment",
+                v.type_name()
+            )))
+        }
+        _ => iterate(v)?,
+    };
+    if items.len() != n {
+        let which = if items.len() > n {
+            "too many"
+        } else {
+            "too few"
+        };
+        return Err(Error::value_error(format!(
+            "{which} values to unpack (got {}, want {n})",
+            items.len()
+        )));
+    }
+    Ok(items)
+}
+
+fn call_op(thread: &mut Thread, d: &CallDesc, regs: &[Value]) -> Result<Value> {
+    let a = d.args as usize;
+    let npos = d.npos as usize;
+    let f = &regs[d.func as usize];
+    if d.names.is_empty() && d.star == NO_REG && d.starstar == NO_REG {
+        return call_value(thread, f, &Args::positional(&regs[a..a + npos]));
+    }
+    let mut positional: Vec<Value> = regs[a..a + npos].to_vec();
+    let mut named: Vec<(Str, Value)> = d
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.clone(), regs[a + npos + i].clone()))
+        .collect();
+    if d.star != NO_REG {
+        let v = &regs[d.star as usize];
+        match v {
+            Value::List(_) | Value::Tuple(_) | Value::Range(_) | Value::Set(_) | Value::Dict(_) => {
+                positional.extend(iterate(v)?)
+            }
+            _ => {
+                return Err(Error::type_error(format!(
+                    "argument after * must be iterable, not {}",
+                    v.type_name()
+                )))
+            }
+        }
+    }
+    if d.starstar != NO_REG {
+        let v = &regs[d.starstar as usize];
+        match v {
+            Value::Dict(dict) => {
+                for (k, x) in dict.borrow().iter() {
+                    match k.value() {
+                        Value::Str(s) => {
+                            if named.iter().any(|(n, _)| n == s) {
+                                return Err(Error::new(
+                                    ErrorKind::Arguments,
+                                    format!("multiple values for keyword argument \"{s}\""),
+                                ));
+                            }
+                            named.push((s.clone(), x.clone()))
+                        }
+                        other => {
+                            return Err(Error::type_error(format!(
+                                "keywords must be strings, not {}",
+                                other.type_name()
+                            )))
+                        }
+                    }
+                }
+            }
+            _ => {
+                return Err(Error::type_error(format!(
+                    "argument after ** must be a mapping, not {}",
+                    v.type_name()
+                )))
+            }
+        }
+    }
+    call_value(thread, f, &Args::new(&positional, &named))
+}
