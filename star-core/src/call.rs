@@ -166,7 +166,8 @@ impl Signature {
                 _ => return Err(self.too_many(name, npos)),
             }
         }
-        for (slot, v) in slots.iter_mut().zip(args.positional) {
+        let fitting = &args.positional[..npos.min(self.positional)];
+        for (slot, v) in slots.iter_mut().zip(fitting) {
             *slot = Some(v);
         }
         for (key, v) in args.named {

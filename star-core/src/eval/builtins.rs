@@ -1,6 +1,609 @@
 //! The universe: the built-in functions every module can use (`len`, `print`, ...).
+//!
+//! Each is declared with `#[star_builtin]`, the same way a host declares its own: the
+//! macros generate the argument handling and the messages (`len: got 2 positional
+//! arguments, want at most 1`), and these functions only say what the builtin does.
 
-use crate::value::Value;
+use std::cmp::Ordering;
+
+use indexmap::IndexMap;
+use num_bigint::BigInt;
+use num_traits::{Num, Signed};
+
+use super::ops::to_float;
+use super::vm::{call_value, iterate};
+use crate::call::{Args, NativeFunction};
+use crate::error::{Error, ErrorKind, Result};
+use crate::star_builtin;
+use crate::thread::Thread;
+use crate::value::{Bytes, Dict, Range, Set, Str, Tuple, Value};
+
+/// Prints its arguments, separated by `sep`, as one line.
+#[star_builtin(signature = (*args, sep = " "))]
+fn print(thread: &mut Thread, args: Vec<Value>, sep: &str) {
+    let mut line = String::new();
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            line.push_str(sep);
+        }
+        line.push_str(&a.to_str());
+    }
+    thread.print(&line);
+}
+
+/// The number of elements of a sequence or collection, or bytes of a string.
+#[star_builtin(signature = (x, /), pure)]
+fn len(x: &Value) -> Result<i64> {
+    let n = match x {
+        Value::Str(s) => s.len(),
+        Value::Bytes(b) => b.len(),
+        Value::List(l) => l.len(),
+        Value::Tuple(t) => t.len(),
+        Value::Dict(d) => d.len(),
+        Value::Set(s) => s.len(),
+        Value::Range(r) => r.len(),
+        _ => {
+            return Err(Error::type_error(format!(
+                "len: value of type {} has no len",
+                x.type_name()
+            )))
+        }
+    };
+    Ok(n as i64)
+}
+
+/// The name of the value's type.
+#[star_builtin(signature = (x, /), pure)]
+fn r#type(x: &Value) -> &'static str {
+    x.type_name()
+}
+
+/// The value's string form: a string is itself; others as `repr`.
+#[star_builtin(name = "str", signature = (x, /), pure)]
+fn str_(x: &Value) -> Value {
+    match x {
+        Value::Str(_) => x.clone(),
+        _ => Value::str(&x.repr()),
+    }
+}
+
+/// The value's printed form, which reads back as the same value where possible.
+#[star_builtin(signature = (x, /), pure)]
+fn repr(x: &Value) -> String {
+    x.repr()
+}
+
+/// The truth value of `x`.
+#[star_builtin(name = "bool", signature = (x = Value::Bool(false), /), pure)]
+fn bool_(x: Value) -> bool {
+    x.truth()
+}
+
+fn parse_int(s: &str, base: u32, explicit_base: bool) -> Option<BigInt> {
+    let t = s.trim();
+    let (neg, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let lower = digits.to_ascii_lowercase();
+    let prefixed = |p: &str, b: u32| lower.starts_with(p) && (base == 0 || base == b);
+    let (base, body) = if prefixed("0x", 16) {
+        (16, &digits[2..])
+    } else if prefixed("0o", 8) {
+        (8, &digits[2..])
+    } else if prefixed("0b", 2) {
+        (2, &digits[2..])
+    } else if base == 0 {
+        // Base 0 with a leading zero (other than 0 itself) is ambiguous: an error.
+        if digits.len() > 1 && digits.starts_with('0') && !explicit_base {
+            return None;
+        }
+        if digits.len() > 1 && digits.starts_with('0') {
+            return None;
+        }
+        (10, digits)
+    } else {
+        (base, digits)
+    };
+    if body.is_empty() || body.starts_with(['+', '-']) || body.contains('_') {
+        return None;
+    }
+    let v = BigInt::from_str_radix(body, base).ok()?;
+    Some(if neg { -v } else { v })
+}
+
+/// Converts a number or string to an int; `base` (2 to 36, or 0 to read the prefix) is
+/// for strings only.
+#[star_builtin(signature = (x = Value::Int(0), /, base = None), pure)]
+fn int(x: Value, base: Option<i64>) -> Result<Value> {
+    if base.is_some() && !matches!(x, Value::Str(_)) {
+        return Err(Error::type_error(
+            "int: can't convert non-string with explicit base",
+        ));
+    }
+    Ok(match &x {
+        Value::Int(_) | Value::BigInt(_) => x.clone(),
+        Value::Bool(b) => Value::Int(*b as i64),
+        Value::Float(f) => {
+            if f.is_nan() {
+                return Err(Error::value_error(
+                    "int: cannot convert float NaN to integer",
+                ));
+            }
+            if f.is_infinite() {
+                return Err(Error::value_error(
+                    "int: cannot convert float infinity to integer",
+                ));
+            }
+            Value::from_bigint(num_traits::FromPrimitive::from_f64(f.trunc()).unwrap_or_default())
+        }
+        Value::Str(s) => {
+            let b = base.unwrap_or(10);
+            if b != 0 && !(2..=36).contains(&b) {
+                return Err(Error::value_error(
+                    "int: base must be an integer >= 2 && <= 36",
+                ));
+            }
+            let text = s.to_str_lossy();
+            match parse_int(&text, b as u32, base.is_some()) {
+                Some(v) => Value::from_bigint(v),
+                None => {
+                    return Err(Error::value_error(format!(
+                        "int: invalid literal with base {b}: {}",
+                        x.repr()
+                    )))
+                }
+            }
+        }
+        _ => {
+            return Err(Error::type_error(format!(
+                "int: cannot convert {} to int",
+                x.type_name()
+            )))
+        }
+    })
+}
+
+/// Converts a number or string to a float.
+#[star_builtin(signature = (x = Value::Float(0.0), /), pure)]
+fn float(x: Value) -> Result<f64> {
+    match &x {
+        Value::Float(f) => Ok(*f),
+        Value::Int(_) | Value::BigInt(_) => to_float(&x).map_err(|e| e.with_prefix("float: ")),
+        Value::Bool(b) => Ok(*b as i64 as f64),
+        Value::Str(s) => {
+            let t = s.to_str_lossy();
+            let t = t.trim();
+            let lower = t.to_ascii_lowercase();
+            let special = match lower.trim_start_matches(['+', '-']) {
+                "inf" | "infinity" => Some(f64::INFINITY),
+                "nan" => Some(f64::NAN),
+                _ => None,
+            };
+            if let Some(v) = special {
+                return Ok(if lower.starts_with('-') { -v } else { v });
+            }
+            t.parse::<f64>()
+                .ok()
+                .filter(|_| !t.is_empty() && !t.contains('_') && !lower.contains("in"))
+                .ok_or_else(|| Error::value_error(format!("float: invalid float literal: {t}")))
+        }
+        _ => Err(Error::type_error(format!(
+            "float: cannot convert {} to float",
+            x.type_name()
+        ))),
+    }
+}
+
+/// The ints from `start` up to (not including) `stop`, by `step`.
+#[star_builtin(signature = (start_or_stop, stop = None, step = 1, /), pure)]
+fn range(start_or_stop: i64, stop: Option<i64>, step: i64) -> Result<Value> {
+    let (start, stop) = match stop {
+        Some(stop) => (start_or_stop, stop),
+        None => (0, start_or_stop),
+    };
+    Ok(Value::Range(triomphe::Arc::new(Range::new(
+        start, stop, step,
+    )?)))
+}
+
+/// A new list of the elements of an iterable.
+#[star_builtin(signature = (x = None, /))]
+fn list(x: Option<Value>) -> Result<Value> {
+    Ok(Value::list(match x {
+        Some(x) => iterate(&x)?,
+        None => Vec::new(),
+    }))
+}
+
+/// A tuple of the elements of an iterable.
+#[star_builtin(signature = (x = None, /), pure)]
+fn tuple(x: Option<Value>) -> Result<Value> {
+    Ok(match x {
+        Some(Value::Tuple(t)) => Value::Tuple(t),
+        Some(x) => Value::Tuple(Tuple::new(iterate(&x)?)),
+        None => Value::Tuple(Tuple::new(Vec::new())),
+    })
+}
+
+/// A new dict from a dict or an iterable of pairs, then keyword arguments.
+#[star_builtin(signature = (pairs = None, /, **kwargs))]
+fn dict(pairs: Option<Value>, kwargs: IndexMap<String, Value>) -> Result<Value> {
+    let d = Dict::new();
+    if let Some(p) = pairs {
+        update_dict(&d, &p, "dict")?;
+    }
+    for (k, v) in kwargs {
+        d.insert(Value::str(&k), v)?;
+    }
+    Ok(Value::Dict(triomphe::Arc::new(d)))
+}
+
+/// Adds the entries of a dict or of an iterable of pairs to `d`.
+pub(crate) fn update_dict(d: &Dict, p: &Value, fname: &str) -> Result<()> {
+    if let Value::Dict(src) = p {
+        let entries: Vec<(Value, Value)> = src
+            .borrow()
+            .iter()
+            .map(|(k, v)| (k.value().clone(), v.clone()))
+            .collect();
+        for (k, v) in entries {
+            d.insert(k, v)?;
+        }
+        return Ok(());
+    }
+    for (i, item) in iterate(p)?.into_iter().enumerate() {
+        let pair = iterate(&item).map_err(|_| {
+            Error::type_error(format!(
+                "{fname}: cannot convert element #{i} ({}) to a key/value pair",
+                item.type_name()
+            ))
+        })?;
+        if pair.len() != 2 {
+            return Err(Error::value_error(format!(
+                "{fname}: element #{i} has length {}, want 2",
+                pair.len()
+            )));
+        }
+        let mut pair = pair.into_iter();
+        let (k, v) = (
+            pair.next().unwrap_or_default(),
+            pair.next().unwrap_or_default(),
+        );
+        d.insert(k, v)?;
+    }
+    Ok(())
+}
+
+/// A new set of the elements of an iterable.
+#[star_builtin(signature = (x = None, /))]
+fn set(x: Option<Value>) -> Result<Value> {
+    let s = Set::new();
+    if let Some(x) = x {
+        for v in iterate(&x)? {
+            s.insert(v)?;
+        }
+    }
+    Ok(Value::Set(triomphe::Arc::new(s)))
+}
+
+/// Sorts values with `compare`; the first comparison error wins.
+fn sort_values(items: &mut [(Value, Value)], reverse: bool) -> Result<()> {
+    let mut err = None;
+    items.sort_by(|a, b| {
+        if err.is_some() {
+            return Ordering::Equal;
+        }
+        match a.0.compare(&b.0) {
+            Ok(o) if reverse => o.reverse(),
+            Ok(o) => o,
+            Err(e) => {
+                err = Some(e);
+                Ordering::Equal
+            }
+        }
+    });
+    match err {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Pairs each element with its sort key.
+fn keyed(
+    thread: &mut Thread,
+    items: Vec<Value>,
+    key: &Option<Value>,
+) -> Result<Vec<(Value, Value)>> {
+    match key {
+        None => Ok(items.into_iter().map(|v| (v.clone(), v)).collect()),
+        Some(k) => items
+            .into_iter()
+            .map(|v| {
+                Ok((
+                    call_value(thread, k, &Args::positional(std::slice::from_ref(&v)))?,
+                    v,
+                ))
+            })
+            .collect(),
+    }
+}
+
+/// A new sorted list of the elements of an iterable; stable, by `key` if given.
+#[star_builtin(signature = (x, /, *, key = None, reverse = false))]
+fn sorted(thread: &mut Thread, x: Value, key: Option<Value>, reverse: bool) -> Result<Value> {
+    let items = iterate(&x)?;
+    let mut pairs = keyed(thread, items, &key)?;
+    sort_values(&mut pairs, reverse)?;
+    Ok(Value::list(pairs.into_iter().map(|(_, v)| v).collect()))
+}
+
+fn extreme(
+    thread: &mut Thread,
+    name: &str,
+    args: Vec<Value>,
+    key: Option<Value>,
+    want: Ordering,
+) -> Result<Value> {
+    let items = match args.len() {
+        0 => {
+            return Err(Error::new(
+                ErrorKind::Arguments,
+                format!("{name}: got 0 arguments, want at least 1"),
+            ))
+        }
+        1 => iterate(&args[0])?,
+        _ => args,
+    };
+    if items.is_empty() {
+        return Err(Error::value_error(format!(
+            "{name}: argument is an empty sequence"
+        )));
+    }
+    let mut best: Option<(Value, Value)> = None;
+    for (k, v) in keyed(thread, items, &key)? {
+        let better = match &best {
+            None => true,
+            Some((bk, _)) => k.compare(bk)? == want,
+        };
+        if better {
+            best = Some((k, v));
+        }
+    }
+    Ok(best.map(|(_, v)| v).unwrap_or_default())
+}
+
+/// The smallest argument, or element of the one iterable argument.
+#[star_builtin(signature = (*args, key = None))]
+fn min(thread: &mut Thread, args: Vec<Value>, key: Option<Value>) -> Result<Value> {
+    extreme(thread, "min", args, key, Ordering::Less)
+}
+
+/// The largest argument, or element of the one iterable argument.
+#[star_builtin(signature = (*args, key = None))]
+fn max(thread: &mut Thread, args: Vec<Value>, key: Option<Value>) -> Result<Value> {
+    extreme(thread, "max", args, key, Ordering::Greater)
+}
+
+/// A list of `(index, element)` pairs.
+#[star_builtin(signature = (x, /, start = 0))]
+fn enumerate(x: Value, start: i64) -> Result<Value> {
+    let items = iterate(&x)?;
+    Ok(Value::list(
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| Value::tuple(vec![Value::Int(start + i as i64), v]))
+            .collect(),
+    ))
+}
+
+/// A list of tuples taking one element from each iterable, as long as all last.
+#[star_builtin(signature = (*args))]
+fn zip(args: Vec<Value>) -> Result<Value> {
+    let lists: Vec<Vec<Value>> = args.iter().map(iterate).collect::<Result<_>>()?;
+    let n = lists.iter().map(Vec::len).min().unwrap_or(0);
+    Ok(Value::list(
+        (0..n)
+            .map(|i| Value::tuple(lists.iter().map(|l| l[i].clone()).collect()))
+            .collect(),
+    ))
+}
+
+/// A new list of the elements of a sequence in reverse order.
+#[star_builtin(signature = (x, /))]
+fn reversed(x: Value) -> Result<Value> {
+    let mut items = iterate(&x)?;
+    items.reverse();
+    Ok(Value::list(items))
+}
+
+/// The absolute value of a number.
+#[star_builtin(signature = (x, /), pure)]
+fn abs(x: Value) -> Result<Value> {
+    Ok(match &x {
+        Value::Int(i) => match i.checked_abs() {
+            Some(a) => Value::Int(a),
+            None => Value::from_bigint(BigInt::from(*i).abs()),
+        },
+        Value::BigInt(b) => Value::from_bigint(b.abs()),
+        Value::Float(f) => Value::Float(f.abs()),
+        _ => {
+            return Err(Error::type_error(format!(
+                "abs: got {}, want int or float",
+                x.type_name()
+            )))
+        }
+    })
+}
+
+/// Whether any element is true.
+#[star_builtin(signature = (x, /))]
+fn any(x: Value) -> Result<bool> {
+    Ok(iterate(&x)?.iter().any(Value::truth))
+}
+
+/// Whether every element is true.
+#[star_builtin(signature = (x, /))]
+fn all(x: Value) -> Result<bool> {
+    Ok(iterate(&x)?.iter().all(Value::truth))
+}
+
+/// The hash of a string (Java's `String.hashCode` over its bytes), as the spec defines.
+#[star_builtin(signature = (x, /), pure)]
+fn hash(x: &Value) -> Result<i64> {
+    match x {
+        Value::Str(s) => {
+            let mut h: i32 = 0;
+            for &b in s.as_bytes() {
+                h = h.wrapping_mul(31).wrapping_add(b as i32);
+            }
+            Ok(h as i64)
+        }
+        Value::Bytes(b) => {
+            let mut h: i32 = 0;
+            for &c in b.as_bytes() {
+                h = h.wrapping_mul(31).wrapping_add(c as i32);
+            }
+            Ok(h as i64)
+        }
+        _ => Ok(x.hash32()? as i64),
+    }
+}
+
+/// Stops the program with an error whose message is the arguments' string forms.
+#[star_builtin(signature = (*args, sep = " "))]
+fn fail(args: Vec<Value>, sep: &str) -> Result<Value> {
+    let msg: Vec<String> = args.iter().map(Value::to_str).collect();
+    Err(Error::new(ErrorKind::Fail, msg.join(sep)))
+}
+
+/// The attribute `name` of `x`, or `default` if it has none.
+#[star_builtin(signature = (x, name, default = None, /))]
+fn getattr(x: Value, name: Str, default: Option<Value>) -> Result<Value> {
+    match super::ops::get_attr(&x, &name) {
+        Ok(v) => Ok(v),
+        Err(_) if default.is_some() => Ok(default.unwrap_or_default()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether `x` has an attribute or method `name`.
+#[star_builtin(signature = (x, name, /))]
+fn hasattr(x: Value, name: Str) -> bool {
+    super::ops::get_attr(&x, &name).is_ok()
+}
+
+/// The names of the attributes and methods of `x`, sorted.
+#[star_builtin(signature = (x, /))]
+fn dir(x: Value) -> Vec<String> {
+    let mut names: Vec<String> = super::methods::names(&x)
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if let Value::Host(h) = &x {
+        names.extend(h.get().attr_names());
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The one-character string of a Unicode code point.
+#[star_builtin(signature = (i, /), pure)]
+fn chr(i: i64) -> Result<String> {
+    u32::try_from(i)
+        .ok()
+        .and_then(char::from_u32)
+        .map(String::from)
+        .ok_or_else(|| Error::value_error(format!("chr: Unicode code point {i} out of range")))
+}
+
+/// The code point of a one-character string, or the value of a one-byte bytes.
+#[star_builtin(signature = (c, /), pure)]
+fn ord(c: Value) -> Result<i64> {
+    match &c {
+        Value::Str(s) => {
+            let t = s.to_str_lossy();
+            let mut chars = t.chars();
+            match (chars.next(), chars.next()) {
+                (Some(ch), None) => Ok(ch as i64),
+                _ => Err(Error::value_error(format!(
+                    "ord: string encodes {} Unicode code points, want 1",
+                    t.chars().count()
+                ))),
+            }
+        }
+        Value::Bytes(b) if b.len() == 1 => Ok(b.as_bytes()[0] as i64),
+        Value::Bytes(b) => Err(Error::value_error(format!(
+            "ord: bytes has length {}, want 1",
+            b.len()
+        ))),
+        _ => Err(Error::type_error(format!(
+            "ord: got {}, want string or bytes",
+            c.type_name()
+        ))),
+    }
+}
+
+/// A bytes value from a string (its bytes) or an iterable of ints in 0..256.
+#[star_builtin(signature = (x, /), pure)]
+fn bytes(x: Value) -> Result<Value> {
+    Ok(match &x {
+        Value::Bytes(_) => x.clone(),
+        Value::Str(s) => Value::Bytes(Bytes::new(s.as_bytes())),
+        _ => {
+            let mut out = Vec::new();
+            for v in iterate(&x)? {
+                match v {
+                    Value::Int(i) if (0..256).contains(&i) => out.push(i as u8),
+                    _ => {
+                        return Err(Error::value_error(format!(
+                            "bytes: element {} is not a byte (int in 0..255)",
+                            v.repr()
+                        )))
+                    }
+                }
+            }
+            Value::Bytes(Bytes::new(&out))
+        }
+    })
+}
+
+/// The universe, by name.
+static UNIVERSE: &[&NativeFunction] = &[
+    &abs::BUILTIN,
+    &all::BUILTIN,
+    &any::BUILTIN,
+    &bool_::BUILTIN,
+    &bytes::BUILTIN,
+    &chr::BUILTIN,
+    &dict::BUILTIN,
+    &dir::BUILTIN,
+    &enumerate::BUILTIN,
+    &fail::BUILTIN,
+    &float::BUILTIN,
+    &getattr::BUILTIN,
+    &hasattr::BUILTIN,
+    &hash::BUILTIN,
+    &int::BUILTIN,
+    &len::BUILTIN,
+    &list::BUILTIN,
+    &max::BUILTIN,
+    &min::BUILTIN,
+    &ord::BUILTIN,
+    &print::BUILTIN,
+    &range::BUILTIN,
+    &repr::BUILTIN,
+    &reversed::BUILTIN,
+    &set::BUILTIN,
+    &sorted::BUILTIN,
+    &str_::BUILTIN,
+    &tuple::BUILTIN,
+    &r#type::BUILTIN,
+    &zip::BUILTIN,
+];
 
 /// The value of a universal name.
 pub fn universe_lookup(name: &str) -> Option<Value> {
@@ -8,11 +611,16 @@ pub fn universe_lookup(name: &str) -> Option<Value> {
         "None" => Some(Value::None),
         "True" => Some(Value::Bool(true)),
         "False" => Some(Value::Bool(false)),
-        _ => None,
+        _ => UNIVERSE
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| Value::Builtin(f)),
     }
 }
 
 /// The universal names.
 pub fn universe_names() -> Vec<&'static str> {
-    vec!["None", "True", "False"]
+    let mut v = vec!["None", "True", "False"];
+    v.extend(UNIVERSE.iter().map(|f| f.name));
+    v
 }

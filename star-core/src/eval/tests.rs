@@ -241,7 +241,9 @@ fn frozen_module_is_shared_between_threads() {
                 let mut t = Thread::default();
                 let total = f.get("total").unwrap();
                 let data = f.get("data").unwrap();
-                let r = t.call(&total, &Args::positional(std::slice::from_ref(&data))).unwrap();
+                let r = t
+                    .call(&total, &Args::positional(std::slice::from_ref(&data)))
+                    .unwrap();
                 let e = data
                     .as_dict()
                     .unwrap()
@@ -257,4 +259,46 @@ fn frozen_module_is_shared_between_threads() {
             (Some(3), "cannot insert into frozen hash table".to_string())
         );
     }
+}
+
+#[test]
+fn universe_builtins() {
+    let src = "
+print(len([1, 2]), len('abc'), type(1), str(1.0), repr('a'), bool([]), int('0x1F', 0), int('-42'), float('inf'))
+print(sorted([3, 1, 2], reverse=True), sorted(['bb', 'a', 'ccc'], key=len), min(3, 1, 2), max([1, 5, 2]))
+print(list(range(3)), tuple([1]), dict([(1, 2)], a=3), enumerate(['x']), zip([1, 2], 'ab'.elems() if False else [3, 4]))
+print(abs(-3), any([0, 1]), all([]), chr(65), ord('A'), hash('a'), getattr(1, 'x', 'none'), hasattr([], 'nope'))
+print(range(10)[2:8:2], reversed([1, 2, 3]), sep='|')
+";
+    let (out, err) = run_with(src, Dialect::standard());
+    assert!(err.is_none(), "{}", err.unwrap());
+    assert_eq!(
+        out,
+        "2 3 int 1.0 \"a\" False 31 -42 +inf\n\
+         [3, 2, 1] [\"a\", \"bb\", \"ccc\"] 1 5\n\
+         [0, 1, 2] (1,) {1: 2, \"a\": 3} [(0, \"x\")] [(1, 3), (2, 4)]\n\
+         3 True True A 65 97 none False\n\
+         range(2, 8, 2)|[3, 2, 1]\n"
+    );
+}
+
+#[test]
+fn builtin_argument_errors() {
+    assert_eq!(
+        run_err("len(1, 2)\n"),
+        "test.star:1:1: len: got 2 positional arguments, want at most 1"
+    );
+    assert_eq!(
+        run_err("len(1)\n"),
+        "test.star:1:1: len: value of type int has no len"
+    );
+    assert_eq!(
+        run_err("sorted([1], revrse=True)\n"),
+        "test.star:1:1: sorted: unexpected keyword argument \"revrse\" (did you mean \"reverse\"?)"
+    );
+    assert_eq!(run_err("fail('oops', 1)\n"), "test.star:1:1: oops 1");
+    assert_eq!(
+        run_err("range('a')\n"),
+        "test.star:1:1: range: for parameter \"start_or_stop\": got string, want int"
+    );
 }
