@@ -302,3 +302,21 @@ fn builtin_argument_errors() {
         "test.star:1:1: range: for parameter \"start_or_stop\": got string, want int"
     );
 }
+
+#[test]
+fn methods_of_builtin_types() {
+    let src = "
+x = [1]
+x.append(2)
+x.extend((3, 4))
+d = {'a': 1}
+print(x, x.pop(), x.pop(0), x, d.get('a'), d.get('b', 0), d.items(), '-'.join(['a', 'b']), 'Ab'.upper())
+";
+    let (out, err) = run_with(src, Dialect::standard());
+    assert!(err.is_none(), "{}", err.unwrap());
+    assert_eq!(out, "[2, 3] 4 1 [2, 3] 1 0 [(\"a\", 1)] a-b AB\n");
+    assert_eq!(
+        run_err("x = []\nx.apend(1)\n"),
+        "test.star:2:3: list has no .apend field or method (did you mean .append?)"
+    );
+}
