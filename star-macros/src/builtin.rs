@@ -17,8 +17,8 @@ use crate::wrapper::Wrapper;
 
 /// Expands `#[star_builtin(attr)] item`.
 pub fn expand(attr: TokenStream, item: ItemFn) -> syn::Result<TokenStream> {
-    let opts = (|input: syn::parse::ParseStream| Options::parse(input, BUILTIN_KEYS))
-        .parse2(attr)?;
+    let opts =
+        (|input: syn::parse::ParseStream| Options::parse(input, BUILTIN_KEYS)).parse2(attr)?;
     check_function(&item)?;
     let mode = if opts.method {
         ReceiverMode::FirstParam
@@ -50,7 +50,8 @@ pub fn expand(attr: TokenStream, item: ItemFn) -> syn::Result<TokenStream> {
     let native = wrapper.native_function(&signature_ident, &invoke_ident);
     let invoke = wrapper.invoke(&invoke_ident, &signature_ident);
     let vis = &item.vis;
-    let mod_doc = format!("The script builtin `{name}`, made by `#[star_builtin]` from `fn {ident}`.");
+    let mod_doc =
+        format!("The script builtin `{name}`, made by `#[star_builtin]` from `fn {ident}`.");
     let static_doc = format!("The builtin `{name}`: `Value::Builtin(&{ident}::BUILTIN)`.");
     Ok(quote! {
         #item
@@ -85,7 +86,10 @@ fn check_function(item: &ItemFn) -> syn::Result<()> {
         }
     }
     if let Some(u) = &sig.unsafety {
-        errors.on(u, "builtins cannot be `unsafe fn`: scripts cannot uphold its contract");
+        errors.on(
+            u,
+            "builtins cannot be `unsafe fn`: scripts cannot uphold its contract",
+        );
     }
     if let Some(abi) = &sig.abi {
         errors.on(abi, "builtins cannot have an `extern` ABI");

@@ -131,15 +131,15 @@ pub fn expand(mut input: DeriveInput) -> syn::Result<TokenStream> {
     let mut names: Vec<&String> = exposed.iter().map(|(n, _, _)| n).collect();
     names.sort();
 
-    let freeze_bounds = all.iter().map(|(_, ty)| {
-        quote_spanned!(ty.span()=> #ty: ::star_core::value::FreezeSafe,)
-    });
-    let freeze_fields = all.iter().map(|(f, _)| {
-        quote!(::star_core::value::FreezeSafe::freeze_contents(&self.#f);)
-    });
-    let frozen_fields = all.iter().map(|(f, _)| {
-        quote!(&& ::star_core::value::FreezeSafe::contents_frozen(&self.#f))
-    });
+    let freeze_bounds = all
+        .iter()
+        .map(|(_, ty)| quote_spanned!(ty.span()=> #ty: ::star_core::value::FreezeSafe,));
+    let freeze_fields = all
+        .iter()
+        .map(|(f, _)| quote!(::star_core::value::FreezeSafe::freeze_contents(&self.#f);));
+    let frozen_fields = all
+        .iter()
+        .map(|(f, _)| quote!(&& ::star_core::value::FreezeSafe::contents_frozen(&self.#f)));
 
     // SAFETY (of the generated `unsafe impl FreezeSafe`): the derive gives scripts read
     // access to the fields only (attributes are clones, `set_attr` is refused), and every

@@ -64,7 +64,8 @@
 //! `std::io::Result<T>`, `star_core::Result<T>`) maps `Err(e)` into a star error: a
 //! star `Error` as is, any `std::error::Error` keeping its source, anything else that
 //! is `Display` by its text. These checks read how types are written, so a type alias
-//! of `Option` or `Thread` is not recognised (an alias of `Result` named `...Result` is).
+//! is recognised only under the same last name (`type Result<T> = ...` works,
+//! `type MyResult<T> = ...` does not).
 //!
 //! An `async fn` is an async builtin: the arguments are converted to owned Rust values
 //! before its future is created, so borrowed parameter types (`&str`) and the thread

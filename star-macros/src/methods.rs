@@ -32,7 +32,10 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> syn::Result<TokenStream>
         );
     }
     if !item.generics.params.is_empty() {
-        errors.on(&item.generics, "`#[star_methods]` does not support generic impl blocks");
+        errors.on(
+            &item.generics,
+            "`#[star_methods]` does not support generic impl blocks",
+        );
     }
     errors.finish()?;
 

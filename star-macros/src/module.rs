@@ -13,13 +13,14 @@ use syn::parse::Parser;
 use syn::spanned::Spanned;
 use syn::{Item, ItemMod};
 
-use crate::options::{doc_text, last_segment_is, unraw, Options, BUILTIN_KEYS, MEMBER_KEYS, NAME_KEY};
+use crate::options::{
+    doc_text, last_segment_is, unraw, Options, BUILTIN_KEYS, MEMBER_KEYS, NAME_KEY,
+};
 use crate::params::Errors;
 
 /// Expands `#[star_module(attr)] item`.
 pub fn expand(attr: TokenStream, mut item: ItemMod) -> syn::Result<TokenStream> {
-    let opts =
-        (|input: syn::parse::ParseStream| Options::parse(input, NAME_KEY)).parse2(attr)?;
+    let opts = (|input: syn::parse::ParseStream| Options::parse(input, NAME_KEY)).parse2(attr)?;
     let name = match &opts.name {
         Some(n) => n.value(),
         None => unraw(&item.ident),

@@ -165,7 +165,7 @@ pub enum SigItem {
     /// A bare `*`: the parameters after it are keyword-only.
     Star(Token![*]),
     /// `name`, `name = default`, `*name` or `**name`.
-    Param(SigParam),
+    Param(Box<SigParam>),
 }
 
 /// A named item of a signature.
@@ -202,12 +202,12 @@ impl Parse for SigItem {
         } else {
             None
         };
-        Ok(SigItem::Param(SigParam {
+        Ok(SigItem::Param(Box::new(SigParam {
             stars,
             first: first.unwrap_or_else(|| name.span()),
             name,
             default,
-        }))
+        })))
     }
 }
 
@@ -225,7 +225,8 @@ pub fn doc_text(attrs: &[Attribute]) -> String {
                 ..
             }) = &nv.value
             {
-                for line in s.value().lines() {
+                for line in s.value().split('\n') {
+                    let line = line.strip_suffix('\r').unwrap_or(line);
                     let line = line.strip_prefix(' ').unwrap_or(line);
                     lines.push(line.trim_end().to_string());
                 }

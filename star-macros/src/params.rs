@@ -44,9 +44,7 @@ pub struct ScriptParam {
 impl ScriptParam {
     /// Whether a call must supply it.
     pub fn required(&self) -> bool {
-        self.default.is_none()
-            && !self.optional
-            && !matches!(self.kind, Kind::Args | Kind::Kwargs)
+        self.default.is_none() && !self.optional && !matches!(self.kind, Kind::Args | Kind::Kwargs)
     }
 
     /// Whether it takes a binding slot (everything but `*args` and `**kwargs`).
@@ -60,7 +58,7 @@ pub enum Input {
     /// The calling thread, `&mut Thread` or `&Thread`.
     Thread { mutable: bool },
     /// The receiver, converted from the value the method was looked up on.
-    Receiver { ty: Type },
+    Receiver { ty: Box<Type> },
     /// The script parameter with this index.
     Script(usize),
 }
@@ -149,7 +147,7 @@ pub fn analyze(
                         );
                     }
                     inputs.push(Input::Receiver {
-                        ty: syn::parse_quote!(&#self_ty),
+                        ty: Box::new(syn::parse_quote!(&#self_ty)),
                     });
                 }
                 _ => errors.on(
@@ -164,9 +162,7 @@ pub fn analyze(
                             errors.on(b, async_borrow_message());
                         }
                     }
-                    inputs.push(Input::Receiver {
-                        ty: (*pt.ty).clone(),
-                    });
+                    inputs.push(Input::Receiver { ty: pt.ty.clone() });
                     continue;
                 }
                 if let Some(mutable) = types::thread_ref(&pt.ty) {
@@ -184,9 +180,7 @@ pub fn analyze(
                     continue;
                 }
                 let ident = match &*pt.pat {
-                    Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none() => {
-                        p.ident.clone()
-                    }
+                    Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none() => p.ident.clone(),
                     other => {
                         errors.on(
                             other,
@@ -337,7 +331,11 @@ fn apply_signature(
                     _ => Kind::Normal,
                 };
                 if let (Some(d), 1 | 2) = (&p.default, p.stars) {
-                    let what = if p.stars == 1 { "`*args`" } else { "`**kwargs`" };
+                    let what = if p.stars == 1 {
+                        "`*args`"
+                    } else {
+                        "`**kwargs`"
+                    };
                     errors.on(d, format!("{what} cannot have a default"));
                 }
                 out.push(ScriptParam {
@@ -345,7 +343,11 @@ fn apply_signature(
                     optional: types::option_inner(&ty).is_some(),
                     ty,
                     kind,
-                    default: if p.stars == 0 { p.default.clone() } else { None },
+                    default: if p.stars == 0 {
+                        p.default.clone()
+                    } else {
+                        None
+                    },
                 });
             }
         }
@@ -356,10 +358,7 @@ fn apply_signature(
         }
         errors.on(
             ident,
-            format!(
-                "parameter `{}` is missing from the signature",
-                unraw(ident)
-            ),
+            format!("parameter `{}` is missing from the signature", unraw(ident)),
         );
     }
     if let Some(s) = bare_star {

@@ -65,6 +65,33 @@ pub fn thread_ref(ty: &Type) -> Option<bool> {
     }
 }
 
+/// Whether the type is a primitive number type (`i64`, `usize`, `f32`, ...).
+pub fn is_number(ty: &Type) -> bool {
+    match ty {
+        Type::Path(p) => p.path.get_ident().is_some_and(|i| {
+            matches!(
+                i.to_string().as_str(),
+                "i8" | "i16"
+                    | "i32"
+                    | "i64"
+                    | "i128"
+                    | "isize"
+                    | "u8"
+                    | "u16"
+                    | "u32"
+                    | "u64"
+                    | "u128"
+                    | "usize"
+                    | "f32"
+                    | "f64"
+            )
+        }),
+        Type::Group(g) => is_number(&g.elem),
+        Type::Paren(p) => is_number(&p.elem),
+        _ => false,
+    }
+}
+
 /// Whether the type is `()`.
 pub fn is_unit(ty: &Type) -> bool {
     matches!(ty, Type::Tuple(t) if t.elems.is_empty())
@@ -147,8 +174,8 @@ pub fn script_type(ty: &Type) -> String {
     };
     let name = seg.ident.to_string();
     match name.as_str() {
-        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64"
-        | "u128" | "usize" | "BigInt" => "int".into(),
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128"
+        | "usize" | "BigInt" => "int".into(),
         "f32" | "f64" => "float".into(),
         "bool" => "bool".into(),
         "str" | "String" | "Str" | "char" => "string".into(),

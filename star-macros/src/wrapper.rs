@@ -5,7 +5,7 @@
 //! statics live and how the Rust function is named. The wrapper follows the calling
 //! convention of `star_core::call`: bind the arguments to slots (on the stack), convert
 //! each slot with `FromValue` (or evaluate the default), call, convert the result with
-//! `IntoValue`, mapping `Err(e)` through `__into_star_error!`. For an async function the
+//! `IntoValue`, mapping `Err(e)` through `__convert_star_error!`. For an async function the
 //! same conversions run before the future is made, and the future is returned unpolled.
 
 use proc_macro2::{Delimiter, Ident, TokenStream, TokenTree};
@@ -133,13 +133,23 @@ impl Wrapper {
         let script = &self.params.script;
         let slots = script.iter().filter(|p| p.has_slot()).count();
         let has_extra = script.iter().any(|p| !p.has_slot());
-        let (extra_decl, extra_arg) = if has_extra {
-            (
-                quote!(let mut __extra = ::star_core::call::Extra::default();),
-                quote!(::core::option::Option::Some(&mut __extra)),
-            )
+        let has_args = script.iter().any(|p| p.kind == Kind::Args);
+        let bind = if has_args {
+            quote! {
+                let mut __extra = ::star_core::call::Extra::default();
+                ::star_core::__private::bind_with_args(
+                    &#signature, __NAME, __args, &mut __slots, &mut __extra)?;
+            }
+        } else if has_extra {
+            quote! {
+                let mut __extra = ::star_core::call::Extra::default();
+                #signature.bind(
+                    __NAME, __args, &mut __slots, ::core::option::Option::Some(&mut __extra))?;
+            }
         } else {
-            (quote!(), quote!(::core::option::Option::None))
+            quote! {
+                #signature.bind(__NAME, __args, &mut __slots, ::core::option::Option::None)?;
+            }
         };
 
         let mut conversions = Vec::new();
@@ -160,6 +170,11 @@ impl Wrapper {
                 },
                 _ => {
                     let absent = match &p.default {
+                        // A number type takes the default as is, so that a literal
+                        // gets the parameter's type (`Into` would leave `2` an i32).
+                        Some(d) if types::is_number(&p.ty) => {
+                            self.replace_self(d.to_token_stream())
+                        }
                         Some(d) => {
                             let d = self.replace_self(d.to_token_stream());
                             quote_spanned!(d.span()=> ::core::convert::Into::into(#d))
@@ -241,8 +256,7 @@ impl Wrapper {
                 const __NAME: &str = #name;
                 let mut __slots: [::core::option::Option<&#value>; #slots] =
                     [::core::option::Option::None; #slots];
-                #extra_decl
-                #signature.bind(__NAME, __args, &mut __slots, #extra_arg)?;
+                #bind
                 #(#conversions)*
                 #body_end
             }
@@ -261,7 +275,7 @@ impl Wrapper {
                     ::core::result::Result::Ok(__r) => ::core::result::Result::Ok(
                         ::star_core::value::IntoValue::into_value(__r)),
                     ::core::result::Result::Err(__e) => ::core::result::Result::Err(
-                        ::star_core::__into_star_error!(__e)),
+                        ::star_core::__convert_star_error!(__e)),
                 }
             },
             Some(ty) if types::is_unit(ty) => quote! {{
