@@ -335,13 +335,21 @@ impl NativeFunction {
         receiver: &Value,
         args: &Args<'_>,
     ) -> Result<Value> {
-        match self.imp {
+        let r = match self.imp {
             NativeImpl::Sync(f) => f(thread, receiver, args),
             NativeImpl::Async(f) => {
-                let fut = f(thread, receiver, args)?;
-                thread.await_native(fut)
+                f(thread, receiver, args).and_then(|fut| thread.await_native(fut))
             }
-        }
+        };
+        // Errors from host code (`?` on a Rust error) name the builtin, as the
+        // builtins' own messages do.
+        r.map_err(|e| {
+            if e.kind() == ErrorKind::Host {
+                e.with_prefix(&format!("{}: ", self.name))
+            } else {
+                e
+            }
+        })
     }
 
     /// Whether the builtin is async.
