@@ -12,31 +12,9 @@
 
 use std::marker::PhantomData;
 
-use crate::call::{param_error, Args, Extra, NativeFunction, Signature};
+use crate::call::{param_error, NativeFunction};
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::{ConvError, FromValue, HostMethods, Str, Value};
-
-/// Binds the arguments of a builtin with `*args`: the positional arguments beyond the
-/// positional parameters go to `extra` first, and the rest is `Signature::bind`.
-///
-/// `Signature::bind` alone would also copy those extra arguments into the slots after
-/// the positional ones (the keyword-only parameters), so that `f(1, 2, sep="-")` for
-/// `f(*args, sep=" ")` reported `got multiple values for parameter "sep"`.
-#[inline]
-pub fn bind_with_args<'a>(
-    signature: &Signature,
-    function: &str,
-    args: &Args<'a>,
-    slots: &mut [Option<&'a Value>],
-    extra: &mut Extra,
-) -> Result<()> {
-    if args.positional.len() > signature.positional {
-        let (head, tail) = args.positional.split_at(signature.positional);
-        extra.args.extend_from_slice(tail);
-        return signature.bind(function, &Args::new(head, args.named), slots, Some(extra));
-    }
-    signature.bind(function, args, slots, Some(extra))
-}
 
 /// Converts a bound argument to a parameter's Rust type.
 #[inline]

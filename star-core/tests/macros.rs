@@ -106,7 +106,7 @@ struct Oops(&'static str);
 
 impl std::fmt::Display for Oops {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "oops: {}", self.0)
+        write!(f, "{}", self.0)
     }
 }
 
@@ -489,7 +489,7 @@ fn async_builtins_run_to_completion() {
     );
     assert_eq!(
         call(&repeat::BUILTIN, &[s("ab")], &[("times", int(5))]),
-        r#"repeat("ab", times=5) !! Host: too many: 5"#
+        r#"repeat("ab", times=5) !! Host: repeat: too many: 5"#
     );
 }
 

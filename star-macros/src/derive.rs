@@ -131,15 +131,24 @@ pub fn expand(mut input: DeriveInput) -> syn::Result<TokenStream> {
     let mut names: Vec<&String> = exposed.iter().map(|(n, _, _)| n).collect();
     names.sort();
 
-    let freeze_bounds = all
+    // These and the bounds are spanned at the field types, so that a field type that is
+    // not `FreezeSafe` gets one error, at the field (the compiler merges the duplicates).
+    let freeze_bounds: Vec<TokenStream> = all
         .iter()
-        .map(|(_, ty)| quote_spanned!(ty.span()=> #ty: ::star_core::value::FreezeSafe,));
-    let freeze_fields = all
+        .map(|(_, ty)| quote_spanned!(ty.span()=> #ty: ::star_core::value::FreezeSafe,))
+        .collect();
+    let freeze_fields: Vec<TokenStream> = all
         .iter()
-        .map(|(f, _)| quote!(::star_core::value::FreezeSafe::freeze_contents(&self.#f);));
-    let frozen_fields = all
+        .map(|(f, ty)| {
+            quote_spanned!(ty.span()=> ::star_core::value::FreezeSafe::freeze_contents(&self.#f);)
+        })
+        .collect();
+    let frozen_fields: Vec<TokenStream> = all
         .iter()
-        .map(|(f, _)| quote!(&& ::star_core::value::FreezeSafe::contents_frozen(&self.#f)));
+        .map(|(f, ty)| {
+            quote_spanned!(ty.span()=> && ::star_core::value::FreezeSafe::contents_frozen(&self.#f))
+        })
+        .collect();
 
     // SAFETY (of the generated `unsafe impl FreezeSafe`): the derive gives scripts read
     // access to the fields only (attributes are clones, `set_attr` is refused), and every
@@ -159,11 +168,11 @@ pub fn expand(mut input: DeriveInput) -> syn::Result<TokenStream> {
             }
 
             fn freeze(&self) {
-                ::star_core::value::FreezeSafe::freeze_contents(self)
+                #(#freeze_fields)*
             }
 
             fn is_frozen(&self) -> bool {
-                ::star_core::value::FreezeSafe::contents_frozen(self)
+                true #(#frozen_fields)*
             }
 
             fn equals(&self, __other: &#value) -> ::star_core::error::Result<bool> {
@@ -205,7 +214,10 @@ pub fn expand(mut input: DeriveInput) -> syn::Result<TokenStream> {
             }
         }
 
-        impl ::star_core::value::IntoValue for #ident {
+        impl ::star_core::value::IntoValue for #ident
+        where
+            #(#freeze_bounds)*
+        {
             fn into_value(self) -> #value {
                 #value::host(self)
             }

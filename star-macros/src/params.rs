@@ -250,6 +250,7 @@ fn apply_signature(
     let mut bare_star: Option<Span> = None;
     let mut keyword_only_seen = false;
     let mut kwargs_seen = false;
+    let mut star_errors = false; // a marker error was reported: no follow-up errors
     let mut misplaced: Vec<String> = Vec::new();
 
     for item in &spec.items {
@@ -260,7 +261,9 @@ fn apply_signature(
                 SigItem::Param(p) => p.first,
             };
             errors.at(span, "`**kwargs` must be the last parameter");
-            continue;
+            // Go on matching names, so that this is the only error.
+            kwargs_seen = false;
+            star_errors = true;
         }
         match item {
             SigItem::Slash(s) => {
@@ -280,6 +283,7 @@ fn apply_signature(
             SigItem::Star(s) => {
                 if star_seen {
                     errors.on(s, "only one `*` or `*args` is allowed");
+                    star_errors = true;
                 }
                 star_seen = true;
                 bare_star = Some(s.span);
@@ -316,6 +320,7 @@ fn apply_signature(
                     1 => {
                         if star_seen {
                             errors.at(p.first, "only one `*` or `*args` is allowed");
+                            star_errors = true;
                         }
                         star_seen = true;
                         Kind::Args
@@ -362,7 +367,7 @@ fn apply_signature(
         );
     }
     if let Some(s) = bare_star {
-        if !keyword_only_seen {
+        if !keyword_only_seen && !star_errors {
             errors.at(s, "a bare `*` must be followed by a keyword-only parameter");
         }
     }

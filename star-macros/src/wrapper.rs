@@ -133,14 +133,7 @@ impl Wrapper {
         let script = &self.params.script;
         let slots = script.iter().filter(|p| p.has_slot()).count();
         let has_extra = script.iter().any(|p| !p.has_slot());
-        let has_args = script.iter().any(|p| p.kind == Kind::Args);
-        let bind = if has_args {
-            quote! {
-                let mut __extra = ::star_core::call::Extra::default();
-                ::star_core::__private::bind_with_args(
-                    &#signature, __NAME, __args, &mut __slots, &mut __extra)?;
-            }
-        } else if has_extra {
+        let bind = if has_extra {
             quote! {
                 let mut __extra = ::star_core::call::Extra::default();
                 #signature.bind(
