@@ -149,6 +149,23 @@ fn fresh(id: i64, tags: Vec<String>) -> (i64, usize) {
     (id, tags.len())
 }
 
+const DEFAULT_LIMIT: u32 = 10;
+
+/// Named lifetimes, `Option` with a default, and a default naming a constant.
+#[star_builtin(signature = (text, /, limit = DEFAULT_LIMIT, pad = 3))]
+#[allow(clippy::needless_lifetimes)] // named on purpose: the wrapper must cope
+fn clip<'a>(text: &'a str, limit: u32, pad: Option<i64>) -> &'a str {
+    let end = (limit as usize + pad.unwrap_or(0) as usize).min(text.len());
+    &text[..end]
+}
+
+/// An async method: the receiver is converted to an owned value too.
+#[star_builtin(method, signature = (times = 2))]
+async fn echo_async(this: String, times: usize) -> String {
+    YieldOnce(false).await;
+    this.repeat(times)
+}
+
 // ---------------------------------------------------------------------------------------
 // A transcript of calls.
 
@@ -272,6 +289,18 @@ fn calls() {
         // defaults are evaluated per call, only when absent
         call(&fresh::BUILTIN, &[int(7)], &[]),
         call(&fresh::BUILTIN, &[], &[("tags", Value::list(vec![s("a")]))]),
+        // named lifetimes; an Option parameter with a default
+        call(&clip::BUILTIN, &[s("abcdefghijklmnopq")], &[]),
+        call(
+            &clip::BUILTIN,
+            &[s("abcdefghijklmnopq"), int(2)],
+            &[("pad", Value::None)],
+        ),
+        call(
+            &clip::BUILTIN,
+            &[s("abcdefghijklmnopq"), int(2)],
+            &[("pad", int(1))],
+        ),
     ];
     insta::assert_snapshot!(lines.join("\n"));
 }
@@ -388,6 +417,11 @@ fn signatures_and_help() {
         "fresh(id=next_id(), tags=Vec::new())"
     );
     assert_eq!(text(&r#type::BUILTIN), "type_of(in)");
+    assert_eq!(
+        text(&clip::BUILTIN),
+        "clip(text, /, limit=DEFAULT_LIMIT, pad=3)"
+    );
+    assert_eq!(text(&echo_async::BUILTIN), "echo_async(times=2)");
 
     let sig = posonly::BUILTIN.signature;
     assert_eq!((sig.positional, sig.positional_only, sig.slots), (2, 1, 2));
@@ -494,6 +528,22 @@ fn async_builtins_run_to_completion() {
 }
 
 #[test]
+fn async_methods() {
+    let mut thread = Thread::default();
+    let v = echo_async::BUILTIN
+        .call_method(&mut thread, &s("ab"), &Args::positional(&[int(3)]))
+        .unwrap();
+    assert_eq!(v.repr(), r#""ababab""#);
+    let e = echo_async::BUILTIN
+        .call_method(&mut thread, &int(1), &Args::positional(&[]))
+        .unwrap_err();
+    assert_eq!(
+        e.message(),
+        "echo_async: for receiver: got int, want string"
+    );
+}
+
+#[test]
 fn async_arguments_are_converted_before_the_future_exists() {
     // The future is returned unpolled, owning its inputs: the arguments can go first.
     let star_core::call::NativeImpl::Async(f) = slow_add::BUILTIN.imp else {
@@ -558,6 +608,15 @@ impl Point {
 
     pub fn describe(&self, thread: &Thread) -> String {
         format!("{} on {}", self.name, thread.name())
+    }
+
+    /// Borrows from the receiver.
+    pub fn label(&self) -> &str {
+        &self.name
+    }
+
+    pub fn log(&self, thread: &mut Thread, prefix: &str) {
+        thread.print(&format!("{prefix}{}", self.x));
     }
 
     #[star(skip)]
@@ -684,7 +743,21 @@ fn methods_through_host_method() {
     assert!(h.method("hidden").is_none(), "skipped");
     assert!(h.method("new").is_none(), "not a &self method");
     let names: Vec<&str> = h.get().methods().iter().map(|m| m.name).collect();
-    assert_eq!(names, ["norm2", "shifted", "is_same", "describe"]);
+    assert_eq!(
+        names,
+        ["norm2", "shifted", "is_same", "describe", "label", "log"]
+    );
+    assert_eq!(host_method(&p, "label", &[]).unwrap().repr(), r#""p""#);
+    let out = Rc::new(RefCell::new(String::new()));
+    let sink = out.clone();
+    let mut thread = Thread::default();
+    thread.set_print(move |line| sink.borrow_mut().push_str(line));
+    let log = h.method("log").unwrap();
+    let r = log
+        .call_method(&mut thread, &p, &Args::positional(&[s("x=")]))
+        .unwrap();
+    assert!(matches!(r, Value::None));
+    assert_eq!(*out.borrow(), "x=3");
     let shifted = h.method("shifted").unwrap();
     assert_eq!(shifted.help(), "shifted(dx, dy=0)\n\nA moved copy.");
     // A method called on the wrong receiver.
