@@ -3,36 +3,61 @@
 //! host value) and `#[star_methods]` (its methods). Use them through `star_core`, which
 //! re-exports them; the generated code names `::star_core` and nothing else.
 //!
-//! ```ignore
-//! use star_core::{star_builtin, star_methods, star_module, StarValue, Value};
+//! ```
+//! use star_core::{star_builtin, star_methods, star_module, Args, StarValue, Thread, Value};
 //!
 //! /// Greets someone.
 //! #[star_builtin(signature = (name, *, punct = "!"))]
 //! fn greet(name: &str, punct: String) -> String {
 //!     format!("hello, {name}{punct}")
 //! }
-//! let f = Value::Builtin(&greet::BUILTIN); // `greet(name, *, punct="!")`
 //!
-//! #[star_module]
 //! /// Arithmetic.
+//! #[star_module]
 //! mod math {
 //!     use star_core::star_builtin;
+//!
 //!     #[star(name = "pi")]
 //!     pub const PI: f64 = std::f64::consts::PI;
+//!
+//!     /// Squares a number.
 //!     #[star_builtin(pure)]
-//!     pub fn square(x: f64) -> f64 { x * x }
+//!     pub fn square(x: f64) -> f64 {
+//!         x * x
+//!     }
 //! }
-//! let m = math::module(); // math.pi, math.square(x); `m.help()` documents them
 //!
 //! #[derive(StarValue)]
-//! pub struct Point { pub x: i64, pub y: i64 }
+//! pub struct Point {
+//!     pub x: i64,
+//!     pub y: i64,
+//! }
 //!
 //! #[star_methods]
 //! impl Point {
 //!     /// The squared length.
-//!     pub fn norm2(&self) -> i64 { self.x * self.x + self.y * self.y }
+//!     pub fn norm2(&self) -> i64 {
+//!         self.x * self.x + self.y * self.y
+//!     }
 //! }
-//! let p = Value::host(Point { x: 3, y: 4 }); // p.x, p.norm2(), repr `Point(x = 3, y = 4)`
+//!
+//! fn main() {
+//!     let mut thread = Thread::default();
+//!     let f = Value::Builtin(&greet::BUILTIN);
+//!     let r = thread.call(&f, &Args::positional(&[Value::str("bob")])).unwrap();
+//!     assert_eq!(r.repr(), r#""hello, bob!""#);
+//!     assert_eq!(greet::BUILTIN.help(), "greet(name, *, punct=\"!\")\n\nGreets someone.");
+//!
+//!     let m = math::module(); // math.pi, math.square(x)
+//!     assert!(m.help().contains("square(x)"));
+//!
+//!     let p = Value::host(Point { x: 3, y: 4 });
+//!     assert_eq!(p.repr(), "Point(x = 3, y = 4)");
+//!     let Value::Host(h) = &p else { unreachable!() };
+//!     let norm2 = h.method("norm2").unwrap();
+//!     let r = norm2.call_method(&mut thread, &p, &Args::positional(&[])).unwrap();
+//!     assert_eq!(r.repr(), "25");
+//! }
 //! ```
 //!
 //! # Builtins

@@ -246,3 +246,46 @@ pub fn doc_text(attrs: &[Attribute]) -> String {
 pub fn unraw(ident: &Ident) -> String {
     ident.unraw().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_comments_lose_one_space() {
+        let item: syn::ItemFn = syn::parse_quote! {
+            ///
+            /// First line.
+            ///
+            ///   Indented.
+            #[doc = "Last."]
+            ///
+            fn f() {}
+        };
+        assert_eq!(doc_text(&item.attrs), "First line.\n\n  Indented.\nLast.");
+    }
+
+    #[test]
+    fn options_parse_and_reject() {
+        let parse = |ts: proc_macro2::TokenStream, keys: &[&str]| {
+            syn::parse::Parser::parse2(|input: ParseStream| Options::parse(input, keys), ts)
+        };
+        let o = parse(
+            quote::quote!(name = "f", pure, signature = (a, /, b = 1, *c, d, **e)),
+            BUILTIN_KEYS,
+        )
+        .unwrap();
+        assert_eq!(o.name.unwrap().value(), "f");
+        assert!(o.pure && !o.method);
+        assert_eq!(o.signature.unwrap().items.len(), 6);
+        let e = parse(quote::quote!(skip), BUILTIN_KEYS).err().unwrap();
+        assert_eq!(
+            e.to_string(),
+            "unknown option `skip`; expected `name`, `pure`, `method`, `signature`"
+        );
+        let e = parse(quote::quote!(pure, pure), BUILTIN_KEYS)
+            .err()
+            .unwrap();
+        assert_eq!(e.to_string(), "duplicate option `pure`");
+    }
+}

@@ -203,3 +203,43 @@ pub fn element_type(ty: &Type) -> Option<&Type> {
         t => Some(t),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(s: &str) -> Type {
+        syn::parse_str(s).unwrap()
+    }
+
+    #[test]
+    fn help_type_names() {
+        assert_eq!(script_type(&ty("i64")), "int");
+        assert_eq!(script_type(&ty("&str")), "string");
+        assert_eq!(script_type(&ty("Option<&'a str>")), "string or None");
+        assert_eq!(script_type(&ty("Vec<String>")), "list");
+        assert_eq!(script_type(&ty("&[u8]")), "bytes");
+        assert_eq!(script_type(&ty("IndexMap<String, i64>")), "dict");
+        assert_eq!(script_type(&ty("&Point")), "Point");
+        assert_eq!(
+            element_type(&ty("Vec<(String, f64)>")).map(script_type),
+            Some("float".into())
+        );
+    }
+
+    #[test]
+    fn recognised_shapes() {
+        assert!(is_result(&ty("anyhow::Result<i64>")));
+        assert!(is_result(&ty("std::io::Result<()>")));
+        assert!(!is_result(&ty("SearchResult")));
+        assert_eq!(thread_ref(&ty("&mut Thread")), Some(true));
+        assert_eq!(thread_ref(&ty("&star_core::Thread")), Some(false));
+        assert_eq!(thread_ref(&ty("Thread")), None);
+        assert!(option_inner(&ty("Option<i64>")).is_some());
+        assert!(find_borrow(&ty("Vec<&str>")).is_some());
+        assert!(find_borrow(&ty("Vec<String>")).is_none());
+        assert!(find_borrow(&ty("&'static str")).is_some());
+        let elided = elide_lifetimes(&ty("&'a Foo<'b>"));
+        assert_eq!(quote::quote!(#elided).to_string(), "& '_ Foo < '_ >");
+    }
+}

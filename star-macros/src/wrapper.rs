@@ -333,3 +333,21 @@ fn compact(tokens: TokenStream, out: &mut String) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::default_text;
+
+    #[test]
+    fn defaults_read_as_written() {
+        let text = |e: syn::Expr| default_text(&e);
+        assert_eq!(text(syn::parse_quote!(" ")), r#"" ""#);
+        assert_eq!(text(syn::parse_quote!("\n")), r#""\n""#);
+        assert_eq!(text(syn::parse_quote!(true)), "True");
+        assert_eq!(text(syn::parse_quote!(None)), "None");
+        assert_eq!(text(syn::parse_quote!(-1)), "-1");
+        assert_eq!(text(syn::parse_quote!(Vec::new())), "Vec::new()");
+        assert_eq!(text(syn::parse_quote!(vec![1, 2])), "vec![1, 2]");
+        assert_eq!(text(syn::parse_quote!(a as u8)), "a as u8");
+    }
+}
