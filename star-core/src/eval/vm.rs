@@ -130,6 +130,8 @@ pub(crate) struct EvalState {
     active: Vec<*const Code>,
     /// Maximum call depth.
     pub(crate) max_depth: usize,
+    /// A buffer for keyword arguments, reused across calls.
+    named_buf: Vec<(Str, Value)>,
 }
 
 impl Default for EvalState {
@@ -138,6 +140,7 @@ impl Default for EvalState {
             pool: Vec::new(),
             active: Vec::new(),
             max_depth: DEFAULT_MAX_DEPTH,
+            named_buf: Vec::new(),
         }
     }
 }
@@ -779,8 +782,23 @@ fn call_op(thread: &mut Thread, d: &CallDesc, regs: &[Value]) -> Result<Value> {
     let a = d.args as usize;
     let npos = d.npos as usize;
     let f = &regs[d.func as usize];
-    if d.names.is_empty() && d.star == NO_REG && d.starstar == NO_REG {
-        return call_value(thread, f, &Args::positional(&regs[a..a + npos]));
+    if d.star == NO_REG && d.starstar == NO_REG {
+        if d.names.is_empty() {
+            return call_value(thread, f, &Args::positional(&regs[a..a + npos]));
+        }
+        // Keyword arguments: pair names and values in a buffer reused across calls.
+        let mut named = std::mem::take(&mut thread.eval.named_buf);
+        named.clear();
+        named.extend(
+            d.names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.clone(), regs[a + npos + i].clone())),
+        );
+        let r = call_value(thread, f, &Args::new(&regs[a..a + npos], &named));
+        named.clear();
+        thread.eval.named_buf = named;
+        return r;
     }
     let mut positional: Vec<Value> = regs[a..a + npos].to_vec();
     let mut named: Vec<(Str, Value)> = d

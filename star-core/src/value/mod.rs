@@ -56,7 +56,7 @@ use crate::call::NativeFunction;
 use crate::error::{Error, ErrorKind};
 
 /// A Starlark value.
-#[derive(Clone, Default)]
+#[derive(Default)]
 #[non_exhaustive]
 pub enum Value {
     /// `None`.
@@ -92,6 +92,46 @@ pub enum Value {
     BoundMethod(Arc<BoundMethod>),
     /// A value of a host (Rust) type.
     Host(Host),
+}
+
+impl Clone for Value {
+    /// Immediate values are copied inline; heap values take the out-of-line path
+    /// (one atomic increment).
+    #[inline(always)]
+    fn clone(&self) -> Value {
+        match self {
+            Value::None => Value::None,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::Float(f) => Value::Float(*f),
+            Value::Builtin(f) => Value::Builtin(f),
+            _ => self.clone_heap(),
+        }
+    }
+}
+
+impl Value {
+    #[inline(never)]
+    fn clone_heap(&self) -> Value {
+        match self {
+            Value::BigInt(b) => Value::BigInt(b.clone()),
+            Value::Str(s) => Value::Str(s.clone()),
+            Value::Bytes(b) => Value::Bytes(b.clone()),
+            Value::Tuple(t) => Value::Tuple(t.clone()),
+            Value::List(l) => Value::List(l.clone()),
+            Value::Dict(d) => Value::Dict(d.clone()),
+            Value::Set(s) => Value::Set(s.clone()),
+            Value::Range(r) => Value::Range(r.clone()),
+            Value::Function(f) => Value::Function(f.clone()),
+            Value::BoundMethod(m) => Value::BoundMethod(m.clone()),
+            Value::Host(h) => Value::Host(h.clone()),
+            Value::None => Value::None,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::Float(f) => Value::Float(*f),
+            Value::Builtin(f) => Value::Builtin(f),
+        }
+    }
 }
 
 /// A builtin method together with the value it was looked up on.
