@@ -2,16 +2,29 @@
 //!
 //! The crate is organised as the pipeline it implements: [`syntax`] scans and parses text
 //! (pushed in chunks cut anywhere) into a syntax tree one top-level statement at a time,
-//! [`resolve`] binds every name to a scope and slot and reports structural errors, and
-//! [`diagnostics`] renders every error the same way, with a source snippet. The
-//! [`chunked`] module runs the reference implementation's chunked test files. The
-//! evaluator, the value model and the streaming executor build on these stages.
+//! [`resolve`] binds every name to a scope and slot and reports structural errors,
+//! [`eval`] compiles and runs the result on the values of [`value`], calling builtins
+//! through the convention of [`call`]; [`diagnostics`] renders every error the same way,
+//! with a source snippet. The [`chunked`] module runs the reference implementation's
+//! chunked test files.
 //!
 //! ```
-//! use star_core::{check_source, Dialect};
-//! let report = check_source("hello.star", "x = 1\nprint(y)\n", &Dialect::standard());
-//! assert_eq!(report.errors.len(), 1);
-//! assert_eq!(report.errors[0].message, "undefined: y");
+//! use star_core::eval::{Module, Predeclared};
+//! use star_core::{star_builtin, Dialect, Thread, Value};
+//!
+//! /// Greets someone.
+//! #[star_builtin(signature = (name, *, punct = "!"))]
+//! fn greet(name: &str, punct: &str) -> String {
+//!     format!("Hello, {name}{punct}")
+//! }
+//!
+//! fn main() {
+//!     let env = Predeclared::new().with("greet", Value::Builtin(&greet::BUILTIN));
+//!     let mut module = Module::new("hello.star", env, Dialect::standard());
+//!     let mut thread = Thread::new("main");
+//!     module.exec(&mut thread, "msg = greet('world', punct='?')\n").unwrap();
+//!     assert_eq!(module.get("msg").unwrap().to_str(), "Hello, world?");
+//! }
 //! ```
 
 #![warn(missing_docs)]
