@@ -2,6 +2,7 @@
 //!
 //! * `star check FILE...` parses and resolves without executing (the dry run).
 //! * `star parse --ast FILE` prints the syntax tree.
+//! * `star run FILE | -c CODE | -` runs a program.
 //! * `star test [--mode=parse|resolve|exec] [--ignore-messages] FILE...` runs files in
 //!   the reference implementation's chunked test format.
 
@@ -12,8 +13,9 @@ use clap::{Args, Parser, Subcommand};
 use star_core::chunked::{self, Mode};
 use star_core::diagnostics::{check_source, render};
 use star_core::dialect::Construct;
+use star_core::eval::{Module, Predeclared};
 use star_core::syntax::{self, dump_module};
-use star_core::Dialect;
+use star_core::{Dialect, Thread};
 
 #[derive(Parser)]
 #[command(
@@ -46,6 +48,18 @@ enum Command {
         resolve: bool,
         /// The file (`-` for standard input).
         file: String,
+        #[command(flatten)]
+        dialect: DialectFlags,
+    },
+    /// Run a program: `print` goes to standard output, errors (with their backtrace)
+    /// to standard error.
+    Run {
+        /// Run this code instead of a file.
+        #[arg(short = 'c', value_name = "CODE")]
+        code: Option<String>,
+        /// The program (`-` for standard input), unless `-c` is given.
+        #[arg(required_unless_present = "code")]
+        file: Option<String>,
         #[command(flatten)]
         dialect: DialectFlags,
     },
@@ -163,6 +177,11 @@ fn main() -> ExitCode {
             file,
             dialect,
         } => parse(&file, resolve, &dialect),
+        Command::Run {
+            code,
+            file,
+            dialect,
+        } => run(code, file, &dialect),
         Command::Test {
             mode,
             ignore_messages,
@@ -202,6 +221,38 @@ fn check(files: &[String], flags: &DialectFlags) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn run(code: Option<String>, file: Option<String>, flags: &DialectFlags) -> ExitCode {
+    let dialect = match flags.dialect() {
+        Ok(d) => d,
+        Err(e) => return usage_error(&e),
+    };
+    let (name, src) = match (code, file) {
+        (Some(c), _) => ("<command line>".to_string(), c),
+        (None, Some(path)) => match read_source(&path) {
+            Ok(s) => (display_name(&path).to_string(), s),
+            Err(e) => return usage_error(&e),
+        },
+        (None, None) => return usage_error("nothing to run"),
+    };
+    let mut module = Module::new(&name, Predeclared::new(), dialect);
+    let mut thread = Thread::new("main");
+    let out = std::rc::Rc::new(std::cell::RefCell::new(std::io::stdout()));
+    let sink = out.clone();
+    thread.set_print(move |line| {
+        let mut o = sink.borrow_mut();
+        let _ = writeln!(o, "{line}");
+    });
+    let result = module.exec(&mut thread, &src);
+    let _ = out.borrow_mut().flush();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprint!("{}", e.render(&src, std::io::stderr().is_terminal()));
+            ExitCode::from(1)
+        }
     }
 }
 

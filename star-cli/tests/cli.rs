@@ -117,3 +117,41 @@ fn test_command_follows_the_output_protocol() {
     assert!(stdout.starts_with("FAIL /nonexistent.star:0: "), "{stdout}");
     assert!(stdout.ends_with("0 passed, 1 failed\n"), "{stdout}");
 }
+
+#[test]
+fn run_prints_to_stdout_and_exits_zero() {
+    let f = temp_file(
+        "hello_run.star",
+        "def sq(x):\n    return x * x\nprint('squares', [sq(i) for i in range(4)])\n",
+    );
+    let out = star(&["run", &f], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "squares [0, 1, 4, 9]\n"
+    );
+    let out = star(&["run", "-c", "print(1 + 2)"], None);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "3\n");
+    let out = star(&["run", "-"], Some("print('stdin')\n"));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "stdin\n");
+}
+
+#[test]
+fn run_reports_runtime_errors_with_a_backtrace_and_exits_one() {
+    let out = star(
+        &[
+            "run",
+            "-c",
+            "print('before')\ndef f():\n    return {}['k']\nf()\n",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "before\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("<command line>:3:14"), "{err}");
+    assert!(err.contains("key \"k\" not in dict"), "{err}");
+    assert!(err.contains("in f"), "{err}");
+    let out = star(&["run", "/nonexistent/x.star"], None);
+    assert_eq!(out.status.code(), Some(2));
+}
