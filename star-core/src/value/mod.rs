@@ -370,6 +370,19 @@ impl fmt::Debug for FrozenValue {
     }
 }
 
+/// Compile-time proof of the thread rules: frozen values and frozen modules are
+/// `Send + Sync`; strings are too; a `Value` is neither (see the module docs).
+#[allow(dead_code)]
+const _: () = {
+    fn send_sync<T: Send + Sync>() {}
+    fn check() {
+        send_sync::<FrozenValue>();
+        send_sync::<crate::eval::FrozenModule>();
+        send_sync::<Str>();
+        send_sync::<Bytes>();
+    }
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,16 +414,3 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::Frozen);
     }
 }
-
-/// Compile-time proof of the thread rules: frozen values and frozen modules are
-/// `Send + Sync`; strings are too; a `Value` is neither (see the module docs).
-#[allow(dead_code)]
-const _: () = {
-    fn send_sync<T: Send + Sync>() {}
-    fn check() {
-        send_sync::<FrozenValue>();
-        send_sync::<crate::eval::FrozenModule>();
-        send_sync::<Str>();
-        send_sync::<Bytes>();
-    }
-};
