@@ -24,8 +24,6 @@ pub struct Thread {
     name: String,
     print: Option<PrintSink>,
     data: HashMap<TypeId, Box<dyn Any>>,
-    /// Active script frames, outermost first (the evaluator maintains it).
-    stack: Vec<Frame>,
     /// The evaluator's per-thread state.
     pub(crate) eval: crate::eval::vm::EvalState,
 }
@@ -43,7 +41,6 @@ impl Thread {
             name: name.to_string(),
             print: None,
             data: HashMap::new(),
-            stack: Vec::new(),
             eval: Default::default(),
         }
     }
@@ -81,19 +78,10 @@ impl Thread {
         self.data.get_mut(&TypeId::of::<T>())?.downcast_mut()
     }
 
-    /// The active script frames, outermost first.
-    pub fn call_stack(&self) -> &[Frame] {
-        &self.stack
-    }
-
-    /// Enters a script frame (the evaluator calls this).
-    pub fn push_frame(&mut self, frame: Frame) {
-        self.stack.push(frame);
-    }
-
-    /// Leaves the innermost script frame.
-    pub fn pop_frame(&mut self) {
-        self.stack.pop();
+    /// The Starlark functions being called, outermost first, each with the span of its
+    /// definition (positions of the calls are recorded only when an error unwinds).
+    pub fn call_stack(&self) -> Vec<Frame> {
+        self.eval.call_stack()
     }
 
     /// Calls any callable value with `args`.

@@ -79,7 +79,7 @@ fn bool_(x: Value) -> bool {
     x.truth()
 }
 
-fn parse_int(s: &str, base: u32, explicit_base: bool) -> Option<BigInt> {
+fn parse_int(s: &str, base: u32) -> Option<BigInt> {
     let t = s.trim();
     let (neg, digits) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
@@ -96,9 +96,6 @@ fn parse_int(s: &str, base: u32, explicit_base: bool) -> Option<BigInt> {
         (2, &digits[2..])
     } else if base == 0 {
         // Base 0 with a leading zero (other than 0 itself) is ambiguous: an error.
-        if digits.len() > 1 && digits.starts_with('0') && !explicit_base {
-            return None;
-        }
         if digits.len() > 1 && digits.starts_with('0') {
             return None;
         }
@@ -146,7 +143,7 @@ fn int(x: Value, base: Option<i64>) -> Result<Value> {
                 ));
             }
             let text = s.to_str_lossy();
-            match parse_int(&text, b as u32, base.is_some()) {
+            match parse_int(&text, b as u32) {
                 Some(v) => Value::from_bigint(v),
                 None => {
                     return Err(Error::value_error(format!(
@@ -453,23 +450,15 @@ fn all(x: Value) -> Result<bool> {
 /// The hash of a string (Java's `String.hashCode` over its bytes), as the spec defines.
 #[star_builtin(signature = (x, /), pure)]
 fn hash(x: &Value) -> Result<i64> {
-    match x {
-        Value::Str(s) => {
-            let mut h: i32 = 0;
-            for &b in s.as_bytes() {
-                h = h.wrapping_mul(31).wrapping_add(b as i32);
-            }
-            Ok(h as i64)
-        }
-        Value::Bytes(b) => {
-            let mut h: i32 = 0;
-            for &c in b.as_bytes() {
-                h = h.wrapping_mul(31).wrapping_add(c as i32);
-            }
-            Ok(h as i64)
-        }
-        _ => Ok(x.hash32()? as i64),
-    }
+    let bytes = match x {
+        Value::Str(s) => s.as_bytes(),
+        Value::Bytes(b) => b.as_bytes(),
+        _ => return Ok(x.hash32()? as i64),
+    };
+    let h = bytes
+        .iter()
+        .fold(0i32, |h, &b| h.wrapping_mul(31).wrapping_add(b as i32));
+    Ok(h as i64)
 }
 
 /// Stops the program with an error whose message is the arguments' string forms.

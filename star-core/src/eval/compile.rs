@@ -133,49 +133,26 @@ impl<'e> Compiler<'e> {
         let name = if f.is_lambda { "lambda" } else { &f.name.name };
         let mut code = new_code(name, &file, f.span, &f.locals);
         let mut nparams = 0;
+        // Parameters after `*` or `*args` are keyword-only.
+        let mut star_seen = false;
         for p in &f.params {
             match p {
-                Param::Required(id) => {
+                Param::Required(id) | Param::Optional(id, _) => {
                     code.params.push(ParamInfo {
                         name: Str::new(&id.name),
-                        has_default: false,
+                        has_default: matches!(p, Param::Optional(..)),
                     });
-                    if !code.has_varargs {
-                        code.npositional += 1;
-                    }
-                    nparams += 1;
-                }
-                Param::Optional(id, _) => {
-                    code.params.push(ParamInfo {
-                        name: Str::new(&id.name),
-                        has_default: true,
-                    });
-                    if !code.has_varargs {
+                    if !star_seen {
                         code.npositional += 1;
                     }
                     nparams += 1;
                 }
                 Param::Star(id, _) => {
-                    // A bare `*` only ends the positional parameters.
+                    star_seen = true;
                     code.has_varargs = id.is_some();
-                    if id.is_none() {
-                        code.npositional = nparams;
-                    }
                 }
                 Param::StarStar(_) => code.has_kwargs = true,
             }
-        }
-        // Parameters after a bare `*` are keyword-only too.
-        if f.params.iter().any(|p| matches!(p, Param::Star(None, _))) {
-            let bare = f
-                .params
-                .iter()
-                .position(|p| matches!(p, Param::Star(None, _)))
-                .unwrap_or(0);
-            code.npositional = f.params[..bare]
-                .iter()
-                .filter(|p| matches!(p, Param::Required(_) | Param::Optional(..)))
-                .count() as u32;
         }
         let nbound = nparams + code.has_varargs as u32 + code.has_kwargs as u32;
         let mut assigned = vec![false; f.locals.len()];
@@ -218,6 +195,12 @@ impl<'e> Compiler<'e> {
             | Op::IterNext { end: t, .. } => *t = target,
             _ => unreachable!("patching a non-jump"),
         }
+    }
+
+    /// Points the jump at `at` to the next instruction.
+    fn patch_here(&mut self, at: usize) {
+        let h = self.here();
+        self.patch(at, h);
     }
 
     fn temp(&mut self) -> Reg {
@@ -297,15 +280,12 @@ impl<'e> Compiler<'e> {
                 self.next = mark;
                 self.block(then);
                 if otherwise.is_empty() {
-                    let h = self.here();
-                    self.patch(jf, h);
+                    self.patch_here(jf);
                 } else {
                     let j = self.emit(Op::Jump { target: 0 }, s.span);
-                    let h = self.here();
-                    self.patch(jf, h);
+                    self.patch_here(jf);
                     self.block(otherwise);
-                    let h = self.here();
-                    self.patch(j, h);
+                    self.patch_here(j);
                 }
             }
             StmtKind::For { vars, iter, body } => {
@@ -720,40 +700,22 @@ impl<'e> Compiler<'e> {
                 self.emit(Op::Unary { op: *op, dst, src }, *op_span);
             }
             ExprKind::Binary {
-                op: BinOp::And,
+                op: op @ (BinOp::And | BinOp::Or),
                 x,
                 y,
                 ..
             } => {
+                // Short-circuit: `y` is evaluated only if `x` does not decide.
                 self.expr_into(x, dst);
-                let j = self.emit(
-                    Op::JumpIfFalse {
-                        cond: dst,
-                        target: 0,
-                    },
-                    e.span,
-                );
+                let cond = dst;
+                let jump = if *op == BinOp::And {
+                    Op::JumpIfFalse { cond, target: 0 }
+                } else {
+                    Op::JumpIfTrue { cond, target: 0 }
+                };
+                let j = self.emit(jump, e.span);
                 self.expr_into(y, dst);
-                let h = self.here();
-                self.patch(j, h);
-            }
-            ExprKind::Binary {
-                op: BinOp::Or,
-                x,
-                y,
-                ..
-            } => {
-                self.expr_into(x, dst);
-                let j = self.emit(
-                    Op::JumpIfTrue {
-                        cond: dst,
-                        target: 0,
-                    },
-                    e.span,
-                );
-                self.expr_into(y, dst);
-                let h = self.here();
-                self.patch(j, h);
+                self.patch_here(j);
             }
             ExprKind::Binary { op, op_span, x, y } => {
                 let a = self.expr_any(x);
@@ -769,11 +731,9 @@ impl<'e> Compiler<'e> {
                 let jf = self.emit(Op::JumpIfFalse { cond: c, target: 0 }, cond.span);
                 self.expr_into(then, dst);
                 let j = self.emit(Op::Jump { target: 0 }, e.span);
-                let h = self.here();
-                self.patch(jf, h);
+                self.patch_here(jf);
                 self.expr_into(otherwise, dst);
-                let h = self.here();
-                self.patch(j, h);
+                self.patch_here(j);
             }
             ExprKind::Lambda(f) => self.make_function(f, dst, e.span),
             ExprKind::Call { func, args, lparen } => self.call(func, args, dst, *lparen),
@@ -983,8 +943,7 @@ impl<'e> Compiler<'e> {
                         let j = self.emit(Op::JumpIfFalse { cond: r, target: 0 }, cond.span);
                         self.next = mark;
                         self.clauses(c, i + 1, dst, skip);
-                        let h = self.here();
-                        self.patch(j, h);
+                        self.patch_here(j);
                     }
                 }
             }

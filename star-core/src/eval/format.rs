@@ -42,12 +42,12 @@ pub(crate) fn format_float_conv(f: f64, conv: char) -> String {
             if f == 0.0 {
                 if f.is_sign_negative() { "-0" } else { "0" }.to_string()
             } else {
-                let exp = f.abs().log10().floor() as i32;
+                // The exponent after rounding to 6 significant digits.
                 let e = format!("{f:.5e}");
                 let exp = e
                     .split_once('e')
                     .and_then(|(_, x)| x.parse::<i32>().ok())
-                    .unwrap_or(exp);
+                    .unwrap_or(0);
                 if !(-4..6).contains(&exp) {
                     let (m, x) = e.split_once('e').unwrap_or((&e, "0"));
                     let m = trim_zeros(m);

@@ -320,3 +320,28 @@ print(x, x.pop(), x.pop(0), x, d.get('a'), d.get('b', 0), d.items(), '-'.join(['
         "test.star:2:3: list has no .apend field or method (did you mean .append?)"
     );
 }
+
+/// Reports the names of the functions on the call stack.
+#[crate::star_builtin]
+fn stack(thread: &mut Thread) -> String {
+    let names: Vec<String> = thread
+        .call_stack()
+        .into_iter()
+        .map(|f| f.function)
+        .collect();
+    names.join(">")
+}
+
+#[test]
+fn builtins_see_the_call_stack() {
+    let mut t = Thread::default();
+    let env = Predeclared::new().with("stack", Value::Builtin(&stack::BUILTIN));
+    let mut m = Module::new("s.star", env, Dialect::standard());
+    m.exec(
+        &mut t,
+        "def inner():\n    return stack()\ndef outer():\n    return inner()\nx = outer()\n",
+    )
+    .unwrap();
+    assert_eq!(m.get("x").unwrap().to_str(), "outer>inner");
+    assert!(t.call_stack().is_empty());
+}

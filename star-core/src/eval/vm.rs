@@ -145,6 +145,25 @@ impl Default for EvalState {
     }
 }
 
+impl EvalState {
+    /// The functions being called, outermost first.
+    pub(crate) fn call_stack(&self) -> Vec<Frame> {
+        self.active
+            .iter()
+            .map(|&code| {
+                // SAFETY: `call_function` pushes a code's address only while it holds
+                // the function (and so its `Arc<Code>`), and pops it before returning.
+                let code = unsafe { &*code };
+                Frame {
+                    function: code.name.clone(),
+                    file: code.file.to_string(),
+                    span: code.span,
+                }
+            })
+            .collect()
+    }
+}
+
 /// Calls any callable value.
 pub fn call_value(thread: &mut Thread, f: &Value, args: &Args<'_>) -> Result<Value> {
     match f {
