@@ -13,16 +13,21 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
 use crate::call::{Args, NativeFuture};
-use crate::error::{Frame, Result};
+use crate::error::{Error, ErrorKind, Frame, Result};
+use crate::eval::FrozenModule;
 use crate::value::Value;
 
 /// Where `print` output goes.
 pub type PrintSink = Box<dyn FnMut(&str)>;
 
+/// What `load` statements call: given the module string, the loaded module.
+pub type Loader = Box<dyn FnMut(&mut Thread, &str) -> Result<Arc<FrozenModule>>>;
+
 /// The context of one execution.
 pub struct Thread {
     name: String,
     print: Option<PrintSink>,
+    loader: Option<Loader>,
     data: HashMap<TypeId, Box<dyn Any>>,
     /// The evaluator's per-thread state.
     pub(crate) eval: crate::eval::vm::EvalState,
@@ -40,6 +45,7 @@ impl Thread {
         Thread {
             name: name.to_string(),
             print: None,
+            loader: None,
             data: HashMap::new(),
             eval: Default::default(),
         }
@@ -61,6 +67,28 @@ impl Thread {
             Some(sink) => sink(line),
             None => println!("{line}"),
         }
+    }
+
+    /// Sets what `load` statements call to get a module.
+    pub fn set_loader(
+        &mut self,
+        loader: impl FnMut(&mut Thread, &str) -> Result<Arc<FrozenModule>> + 'static,
+    ) {
+        self.loader = Some(Box::new(loader));
+    }
+
+    /// Loads `module` with the thread's loader (what a `load` statement does);
+    /// failures read "cannot load MODULE: why".
+    pub fn load_module(&mut self, module: &str) -> Result<Arc<FrozenModule>> {
+        let Some(mut loader) = self.loader.take() else {
+            return Err(Error::new(
+                ErrorKind::Other,
+                format!("cannot load {module}: this host does not provide modules"),
+            ));
+        };
+        let r = loader(self, module);
+        self.loader.get_or_insert(loader);
+        r.map_err(|e| e.with_prefix(&format!("cannot load {module}: ")))
     }
 
     /// Attaches host data of type `T`, replacing any previous value of that type.

@@ -185,7 +185,21 @@ pub struct Code {
     pub has_varargs: bool,
     /// Whether there is a `**kwargs` parameter (local after `*args`).
     pub has_kwargs: bool,
+    /// The `load` statements of top-level code, by `Load` index.
+    pub loads: Vec<LoadDesc>,
 }
+
+/// A `load` statement, as the module records it.
+#[derive(Clone, Debug)]
+pub struct LoadDesc {
+    /// The module reference string.
+    pub module: Str,
+    /// The names to import, in order.
+    pub names: Vec<Str>,
+    /// Where the statement is.
+    pub span: Span,
+}
+
 
 impl Code {
     /// A short listing of the instructions, for debugging and tests.

@@ -36,17 +36,6 @@ pub trait Environment {
     fn lookup(&self, name: &str) -> Option<Value>;
 }
 
-/// A `load` statement, as the module records it.
-#[derive(Clone, Debug)]
-pub struct LoadDesc {
-    /// The module reference string.
-    pub module: Str,
-    /// The names to import, in order.
-    pub names: Vec<Str>,
-    /// Where the statement is.
-    pub span: Span,
-}
-
 struct Loop {
     /// Where `continue` jumps.
     continue_target: u32,
@@ -65,7 +54,6 @@ pub struct Compiler<'e> {
     loops: Vec<Loop>,
     assigned: Vec<bool>,
     is_cell: Vec<bool>,
-    loads: &'e mut Vec<LoadDesc>,
 }
 
 fn new_code(name: &str, file: &std::sync::Arc<str>, span: Span, locals: &[Local]) -> Code {
@@ -91,18 +79,18 @@ fn new_code(name: &str, file: &std::sync::Arc<str>, span: Span, locals: &[Local]
         npositional: 0,
         has_varargs: false,
         has_kwargs: false,
+        loads: Vec::new(),
     }
 }
 
 /// Compiles a module's top-level statements (a whole file, or one statement of a
 /// stream) into the code of its top level. `locals` are the module's top-level locals
-/// (which persist between statements); `loads` collects the module's `load`s.
+/// (which persist between statements).
 pub fn compile_toplevel(
     env: &dyn Environment,
     file: &std::sync::Arc<str>,
     stmts: &[Stmt],
     locals: &[Local],
-    loads: &mut Vec<LoadDesc>,
 ) -> Arc<Code> {
     let span = match (stmts.first(), stmts.last()) {
         (Some(a), Some(b)) => a.span.to(b.span),
@@ -117,7 +105,6 @@ pub fn compile_toplevel(
         // Top-level locals persist across statements: always check them.
         assigned: vec![false; locals.len()],
         is_cell: locals.iter().map(|l| l.cell).collect(),
-        loads,
     };
     c.stmts(stmts);
     let r = c.temp();
@@ -167,7 +154,6 @@ impl<'e> Compiler<'e> {
             loops: Vec::new(),
             assigned,
             is_cell: f.locals.iter().map(|l| l.cell).collect(),
-            loads: self.loads,
         };
         c.stmts(&f.body);
         let r = c.temp();
@@ -371,8 +357,8 @@ impl<'e> Compiler<'e> {
             StmtKind::Load {
                 module, bindings, ..
             } => {
-                let index = self.loads.len() as u32;
-                self.loads.push(LoadDesc {
+                let index = self.code.loads.len() as u32;
+                self.code.loads.push(LoadDesc {
                     module: Str::new(module),
                     names: bindings.iter().map(|b| Str::new(&b.name)).collect(),
                     span: s.span,

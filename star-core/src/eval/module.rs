@@ -15,7 +15,7 @@ use triomphe::Arc as TArc;
 use indexmap::IndexMap;
 
 use super::builtins;
-use super::compile::{compile_toplevel, Environment, LoadDesc};
+use super::compile::{compile_toplevel, Environment};
 use super::vm::{self, unbound, ModuleState, ValueCell};
 use crate::diagnostics::{render, Diagnostic, Stage};
 use crate::dialect::Dialect;
@@ -182,7 +182,6 @@ pub struct Module {
     dialect: Dialect,
     predeclared: Predeclared,
     state: TArc<ModuleState>,
-    loads: Vec<LoadDesc>,
     local_values: Vec<Value>,
     local_cells: Vec<Option<triomphe::Arc<ValueCell>>>,
 }
@@ -196,7 +195,6 @@ impl Module {
             file,
             dialect,
             predeclared,
-            loads: Vec::new(),
             local_values: Vec::new(),
             local_cells: Vec::new(),
         }
@@ -240,7 +238,7 @@ impl Module {
                 globals.push(unbound());
             }
         }
-        let code = compile_toplevel(&env, &self.file, &ast.stmts, &ast.locals, &mut self.loads);
+        let code = compile_toplevel(&env, &self.file, &ast.stmts, &ast.locals);
         self.run_toplevel(thread, &code).map_err(ExecError::Runtime)
     }
 
@@ -251,7 +249,9 @@ impl Module {
         let mut regs = vec![Value::None; code.nregs as usize];
         regs[..n].clone_from_slice(&self.local_values);
         let mut cells = std::mem::take(&mut self.local_cells);
-        let r = vm::run(thread, code, &self.state, &[], &mut regs, &mut cells);
+        let r = vm::EvalState::with_active(thread, code, |thread| {
+            vm::run(thread, code, &self.state, &[], &mut regs, &mut cells)
+        });
         self.local_values.clone_from_slice(&regs[..n]);
         self.local_cells = cells;
         r.map(drop)
@@ -304,6 +304,21 @@ pub struct FrozenModule {
 }
 
 impl FrozenModule {
+    /// A module made by the host from named values (frozen here), e.g. a native
+    /// module offered to `load`.
+    pub fn from_values(
+        file: &str,
+        values: impl IntoIterator<Item = (String, Value)>,
+    ) -> FrozenModule {
+        FrozenModule {
+            file: file.to_string(),
+            values: values
+                .into_iter()
+                .map(|(k, v)| (k, v.into_frozen()))
+                .collect(),
+        }
+    }
+
     /// The module's file name.
     pub fn file(&self) -> &str {
         &self.file

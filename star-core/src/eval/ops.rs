@@ -394,13 +394,30 @@ pub fn binary(op: BinOp, x: &Value, y: &Value) -> Result<Value> {
             Value::Dict(triomphe::Arc::new(Dict::from_map(m)))
         }
         (Pipe | Amp | Caret | Minus, Value::Set(a), Value::Set(b)) => set_op(op, a, b),
-        _ => return Err(unknown_binary(op, x, y)),
+        _ => return host_binary(op, x, y).unwrap_or_else(|| Err(unknown_binary(op, x, y))),
     })
+}
+
+/// `x op y` defined by a host value on either side (the left one first).
+fn host_binary(op: BinOp, x: &Value, y: &Value) -> Option<Result<Value>> {
+    if let Value::Host(h) = x {
+        if let Some(r) = h.get().binary(op, y, false) {
+            return Some(r);
+        }
+    }
+    match y {
+        Value::Host(h) => h.get().binary(op, x, true),
+        _ => None,
+    }
 }
 
 /// `x op= y`: like `x op y`, except that `list += iterable` extends the list in place.
 pub fn in_place(op: BinOp, x: &Value, y: &Value) -> Result<Value> {
     if let (BinOp::Plus, Value::List(l)) = (op, x) {
+        if matches!(y, Value::Host(h) if h.get().iter().is_none()) {
+            // Not iterable: the host type may still define `list + y`.
+            return binary(op, x, y);
+        }
         let items = super::vm::iterate(y)?;
         l.borrow_mut("apply += to")?.extend(items);
         return Ok(x.clone());
@@ -603,6 +620,9 @@ pub fn get_attr(x: &Value, name: &Str) -> Result<Value> {
         if let Some(v) = h.get().attr(&n) {
             return Ok(v);
         }
+        if let Some(e) = h.get().missing_attr(&n) {
+            return Err(e);
+        }
         let names = h.get().attr_names();
         let mut cands: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
         cands.extend(h.get().methods().iter().map(|m| m.name));
@@ -616,7 +636,7 @@ pub fn set_attr(x: &Value, name: &Str, v: Value) -> Result<()> {
     match x {
         Value::Host(h) => h.get().set_attr(&name.to_str_lossy(), v),
         _ => Err(Error::type_error(format!(
-            "cannot set .{name} field of {} value",
+            "can't assign to .{name} field of {}",
             x.type_name()
         ))),
     }

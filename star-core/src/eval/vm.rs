@@ -122,12 +122,22 @@ impl Function {
     }
 }
 
+/// A Starlark call in progress.
+#[derive(Clone, Copy)]
+pub(crate) struct ActiveCall {
+    /// Its code (kept alive by the caller for the duration of the call).
+    pub(crate) code: *const Code,
+    /// The instruction after the call this frame is making, 0 before its first call.
+    pub(crate) pc: u32,
+}
+
 /// Per-thread state of the evaluator.
 pub(crate) struct EvalState {
     /// Register buffers for reuse.
     pool: Vec<Vec<Value>>,
-    /// Code of the active Starlark calls (for the recursion check and depth).
-    active: Vec<*const Code>,
+    /// The active Starlark calls, outermost first (for the recursion check, the depth
+    /// limit and [`Thread::call_stack`]).
+    pub(crate) active: Vec<ActiveCall>,
     /// Maximum call depth.
     pub(crate) max_depth: usize,
     /// A buffer for keyword arguments, reused across calls.
@@ -146,21 +156,37 @@ impl Default for EvalState {
 }
 
 impl EvalState {
-    /// The functions being called, outermost first.
+    /// The Starlark frames being run, outermost first, each at the call it is making.
     pub(crate) fn call_stack(&self) -> Vec<Frame> {
         self.active
             .iter()
-            .map(|&code| {
-                // SAFETY: `call_function` pushes a code's address only while it holds
-                // the function (and so its `Arc<Code>`), and pops it before returning.
-                let code = unsafe { &*code };
+            .map(|a| {
+                // SAFETY: a code's address is pushed only while its owner (a function's
+                // or module's `Arc<Code>`) is held, and popped before that ends.
+                let code = unsafe { &*a.code };
+                let span = match a.pc {
+                    0 => code.span,
+                    pc => code.spans[pc as usize - 1],
+                };
                 Frame {
                     function: code.name.clone(),
                     file: code.file.to_string(),
-                    span: code.span,
+                    span,
                 }
             })
             .collect()
+    }
+
+    /// Runs `f` with `code` on the active-call stack.
+    pub(crate) fn with_active<T>(
+        thread: &mut Thread,
+        code: &Code,
+        f: impl FnOnce(&mut Thread) -> T,
+    ) -> T {
+        thread.eval.active.push(ActiveCall { code, pc: 0 });
+        let r = f(thread);
+        thread.eval.active.pop();
+        r
     }
 }
 
@@ -186,7 +212,7 @@ pub(crate) fn call_function(
 ) -> Result<Value> {
     let code: &Code = &f.code;
     let key = code as *const Code;
-    if !f.module.recursion && thread.eval.active.contains(&key) {
+    if !f.module.recursion && thread.eval.active.iter().any(|a| a.code == key) {
         return Err(Error::new(
             ErrorKind::Other,
             format!("function {} called recursively", code.name),
@@ -209,7 +235,7 @@ pub(crate) fn call_function(
     let result = match bind_args(f, args, &mut regs) {
         Ok(()) => {
             let mut cells = make_cells(code, &mut regs);
-            thread.eval.active.push(key);
+            thread.eval.active.push(ActiveCall { code: key, pc: 0 });
             let r = run(thread, code, &f.module, &f.free, &mut regs, &mut cells);
             thread.eval.active.pop();
             r
@@ -377,8 +403,8 @@ enum Iter {
         i: usize,
         counted: bool,
     },
-    Values {
-        items: std::vec::IntoIter<Value>,
+    Host {
+        items: crate::value::HostIter,
     },
 }
 
@@ -406,10 +432,8 @@ impl Iter {
                 s: s.clone(),
                 i: 0,
             },
-            Value::Host(h) => match h.get().iterate() {
-                Some(items) => Iter::Values {
-                    items: items?.into_iter(),
-                },
+            Value::Host(h) => match h.get().iter() {
+                Some(items) => Iter::Host { items: items? },
                 None => return Err(not_iterable(v)),
             },
             _ => return Err(not_iterable(v)),
@@ -449,7 +473,7 @@ impl Iter {
                 *i += 1;
                 v
             }
-            Iter::Values { items } => items.next(),
+            Iter::Host { items } => items.next(),
         }
     }
 }
@@ -630,6 +654,10 @@ pub(crate) fn run(
             }
             Op::Call { dst, desc } => {
                 let d = &code.calls[desc as usize];
+                // Record where this frame is, for builtins that ask for the call stack.
+                if let Some(a) = thread.eval.active.last_mut() {
+                    a.pc = pc as u32;
+                }
                 let v = tri!(call_op(thread, d, regs));
                 r!(dst) = v;
             }
@@ -747,15 +775,36 @@ pub(crate) fn run(
                 r!(dst) = Value::str(&out);
             }
             Op::Load { index, dst } => {
-                let _ = (index, dst);
-                tri!(Err(Error::new(
-                    ErrorKind::Other,
-                    "load: this host does not provide modules"
-                )));
+                if let Some(a) = thread.eval.active.last_mut() {
+                    a.pc = pc as u32;
+                }
+                tri!(load(thread, &code.loads[index as usize], &mut regs[dst as usize..]));
             }
             Op::Return { src } => return Ok(std::mem::take(&mut r!(src))),
         }
     }
+}
+
+/// Runs a `load` statement: asks the thread's loader for the module and puts the
+/// values of the requested names in `out`, in order.
+fn load(thread: &mut Thread, desc: &LoadDesc, out: &mut [Value]) -> Result<()> {
+    let module = desc.module.to_string();
+    let loaded = thread.load_module(&module)?;
+    for (slot, name) in out.iter_mut().zip(&desc.names) {
+        let name = name.to_string();
+        match loaded.get(&name) {
+            Some(v) if !name.starts_with('_') => *slot = v,
+            _ => {
+                let mut msg = format!("load: name {name} not found in module {module}");
+                let names: Vec<&str> = loaded.exports().map(|(n, _)| n).collect();
+                if let Some(near) = crate::resolve::spell::nearest(&name, &names) {
+                    msg.push_str(&format!(" (did you mean {near}?)"));
+                }
+                return Err(Error::new(ErrorKind::Name, msg));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cold]

@@ -38,7 +38,7 @@ use crate::dialect::{Construct, Dialect};
 use crate::syntax::ast::*;
 use crate::syntax::{Name, Pos, Span};
 
-mod spell;
+pub(crate) mod spell;
 
 pub use spell::nearest;
 

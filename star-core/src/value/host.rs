@@ -22,6 +22,7 @@ use num_bigint::BigInt;
 use super::{Bytes, FreezeCell, FrozenValue, Str, Value};
 use crate::call::{Args, NativeFunction};
 use crate::error::{Error, Result};
+use crate::syntax::BinOp;
 use crate::thread::Thread;
 
 /// A Rust type usable as a script value.
@@ -75,6 +76,13 @@ pub trait HostValue: Any {
         None
     }
 
+    /// The error for reading a missing attribute `name`; `None` gives the usual
+    /// "T has no .name field or method" with a spelling hint.
+    fn missing_attr(&self, name: &str) -> Option<Error> {
+        let _ = name;
+        None
+    }
+
     /// The names of the attributes (fields), for `dir(x)`.
     fn attr_names(&self) -> Vec<String> {
         Vec::new()
@@ -84,7 +92,7 @@ pub trait HostValue: Any {
     fn set_attr(&self, name: &str, value: Value) -> Result<()> {
         let _ = value;
         Err(Error::type_error(format!(
-            "cannot set .{name} field of {} value",
+            "can't assign to .{name} field of {}",
             self.type_name()
         )))
     }
@@ -107,7 +115,26 @@ pub trait HostValue: Any {
     fn iterate(&self) -> Option<Result<Vec<Value>>> {
         None
     }
+
+    /// An iterator over the elements, if the value is iterable. By default it walks
+    /// [`HostValue::iterate`]'s result; a type whose elements are computed one at a
+    /// time (or never end) implements this instead, and `for` loops pull lazily.
+    fn iter(&self) -> Option<Result<HostIter>> {
+        self.iterate()
+            .map(|r| r.map(|items| Box::new(items.into_iter()) as HostIter))
+    }
+
+    /// `self op other`, or `other op self` when `self_on_right`; `None` if the type
+    /// does not define the operator for these operands (the caller then reports
+    /// "unknown binary op").
+    fn binary(&self, op: BinOp, other: &Value, self_on_right: bool) -> Option<Result<Value>> {
+        let _ = (op, other, self_on_right);
+        None
+    }
 }
+
+/// An iterator over a host value's elements.
+pub type HostIter = Box<dyn Iterator<Item = Value>>;
 
 /// The methods of a host type, as `#[star_methods]` declares them on its `impl` block.
 pub trait HostMethods {

@@ -48,7 +48,7 @@ use triomphe::Arc;
 pub use cell::{CellMut, CellRef, FreezeCell, MutateError};
 pub use collections::{Dict, DictMap, HashedValue, List, Range, Set, SetMap, Tuple};
 pub use convert::{ConvError, FromValue, IntoValue};
-pub use host::{FreezeSafe, Host, HostMethods, HostValue};
+pub use host::{FreezeSafe, Host, HostIter, HostMethods, HostValue};
 pub use module::NativeModule;
 pub use str::{Bytes, Str};
 

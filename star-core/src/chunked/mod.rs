@@ -10,8 +10,14 @@
 //! workspace is the full specification.)
 //!
 //! This module holds the format (splitting, markers, options, matching, the report) and
-//! the two static modes, `parse` and `resolve`. Execution plugs in through
-//! [`ChunkRunner`].
+//! the two static modes, `parse` and `resolve`; [`exec`] runs chunks with the
+//! evaluator, with the [`assert`] module and the reference harness's [`fixtures`].
+
+pub mod assert;
+pub mod exec;
+pub mod fixtures;
+
+pub use exec::ExecRunner;
 
 use regex::Regex;
 
