@@ -229,6 +229,11 @@ impl Signature {
 
     #[cold]
     fn unexpected_keyword(&self, name: &str, key: &Str, positional_only: bool) -> Error {
+        if self.positional_only == self.slots && !self.has_kwargs {
+            // Nothing can be passed by name (`d.get(default = 1)`): say so, as the
+            // reference implementation does.
+            return arg_error(name, "unexpected keyword arguments".to_string());
+        }
         if positional_only {
             return arg_error(
                 name,

@@ -63,6 +63,8 @@ fn r#type(x: &Value) -> &'static str {
 fn str_(x: &Value) -> Value {
     match x {
         Value::Str(_) => x.clone(),
+        // Bytes become text: invalid UTF-8 turns into U+FFFD, byte by byte.
+        Value::Bytes(b) => Value::Str(Str::from_bytes(&utf8_or_replacement(b.as_bytes()))),
         _ => Value::str(&x.repr()),
     }
 }
@@ -112,7 +114,7 @@ fn parse_int(s: &str, base: u32) -> Option<BigInt> {
 
 /// Converts a number or string to an int; `base` (2 to 36, or 0 to read the prefix) is
 /// for strings only.
-#[star_builtin(signature = (x = Value::Int(0), /, base = None), pure)]
+#[star_builtin(signature = (x, /, base = None), pure)]
 fn int(x: Value, base: Option<i64>) -> Result<Value> {
     if base.is_some() && !matches!(x, Value::Str(_)) {
         return Err(Error::type_error(
@@ -148,7 +150,7 @@ fn int(x: Value, base: Option<i64>) -> Result<Value> {
                 None => {
                     return Err(Error::value_error(format!(
                         "int: invalid literal with base {b}: {}",
-                        x.repr()
+                        x.to_str()
                     )))
                 }
             }
@@ -465,7 +467,7 @@ fn hash(x: &Value) -> Result<i64> {
 #[star_builtin(signature = (*args, sep = " "))]
 fn fail(args: Vec<Value>, sep: &str) -> Result<Value> {
     let msg: Vec<String> = args.iter().map(Value::to_str).collect();
-    Err(Error::new(ErrorKind::Fail, msg.join(sep)))
+    Err(Error::new(ErrorKind::Fail, format!("fail: {}", msg.join(sep))))
 }
 
 /// The attribute `name` of `x`, or `default` if it has none.
@@ -541,23 +543,57 @@ fn ord(c: Value) -> Result<i64> {
 fn bytes(x: Value) -> Result<Value> {
     Ok(match &x {
         Value::Bytes(_) => x.clone(),
-        Value::Str(s) => Value::Bytes(Bytes::new(s.as_bytes())),
-        _ => {
+        Value::Str(s) => Value::Bytes(Bytes::new(&utf8_or_replacement(s.as_bytes()))),
+        Value::List(_) | Value::Tuple(_) | Value::Range(_) | Value::Set(_) | Value::Dict(_)
+        | Value::Host(_) => {
             let mut out = Vec::new();
-            for v in iterate(&x)? {
+            for (i, v) in iterate(&x)?.into_iter().enumerate() {
                 match v {
-                    Value::Int(i) if (0..256).contains(&i) => out.push(i as u8),
-                    _ => {
+                    Value::Int(n) if (0..256).contains(&n) => out.push(n as u8),
+                    Value::Int(_) | Value::BigInt(_) => {
                         return Err(Error::value_error(format!(
-                            "bytes: element {} is not a byte (int in 0..255)",
+                            "bytes: at index {i}, {} out of range (want value in unsigned 8-bit range)",
                             v.repr()
+                        )))
+                    }
+                    _ => {
+                        return Err(Error::type_error(format!(
+                            "bytes: at index {i}, got {}, want int",
+                            v.type_name()
                         )))
                     }
                 }
             }
             Value::Bytes(Bytes::new(&out))
         }
+        _ => {
+            return Err(Error::type_error(format!(
+                "bytes: got {}, want string, bytes, or iterable of ints",
+                x.type_name()
+            )))
+        }
     })
+}
+
+/// `s` with each byte that is not part of a valid UTF-8 sequence replaced by U+FFFD
+/// (one replacement per byte, as the reference decodes).
+fn utf8_or_replacement(mut s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    while !s.is_empty() {
+        match std::str::from_utf8(s) {
+            Ok(t) => {
+                out.extend_from_slice(t.as_bytes());
+                break;
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                out.extend_from_slice(&s[..good]);
+                out.extend_from_slice("\u{FFFD}".as_bytes());
+                s = &s[good + 1..];
+            }
+        }
+    }
+    out
 }
 
 /// The universe, by name.

@@ -74,6 +74,8 @@ pub enum Op {
     Append { list: Reg, src: Reg },
     /// `dict[key] = src` (comprehensions).
     DictSet { dict: Reg, key: Reg, src: Reg },
+    /// `dict[key] = src` for an entry of a dict literal: a duplicate key is an error.
+    DictAdd { dict: Reg, key: Reg, src: Reg },
     /// Starts iterating `src` in iterator slot `slot`.
     IterStart { slot: u32, src: Reg },
     /// `dst = next(iter slot)`, or `pc = end` when exhausted.
@@ -169,6 +171,8 @@ pub struct Code {
     pub formats: Vec<Box<[Option<char>]>>,
     /// Names of the locals, by index (for errors).
     pub local_names: Vec<Str>,
+    /// Names of the free variables, by index (for errors).
+    pub free_names: Vec<Str>,
     /// Which locals are captured by inner functions (live in cells).
     pub cells: Vec<u32>,
     /// Total registers: locals then temporaries.

@@ -80,6 +80,7 @@ fn new_code(name: &str, file: &std::sync::Arc<str>, span: Span, locals: &[Local]
         has_varargs: false,
         has_kwargs: false,
         loads: Vec::new(),
+        free_names: Vec::new(),
     }
 }
 
@@ -119,6 +120,7 @@ impl<'e> Compiler<'e> {
         let file = self.code.file.clone();
         let name = if f.is_lambda { "lambda" } else { &f.name.name };
         let mut code = new_code(name, &file, f.span, &f.locals);
+        code.free_names = f.free.iter().map(|v| Str::new(&v.name)).collect();
         let mut nparams = 0;
         // Parameters after `*` or `*args` are keyword-only.
         let mut star_seen = false;
@@ -670,15 +672,20 @@ impl<'e> Compiler<'e> {
                 self.emit(op, e.span);
             }
             ExprKind::Dict(entries) => {
+                // One instruction per entry, so that an error (unhashable or duplicate
+                // key) points at its entry. The dict is built in a temporary, since
+                // `dst` may be a variable the entries read.
+                let d = self.temp();
                 let start = self.next;
+                self.emit(Op::MakeDict { dst: d, start, n: 0 }, e.span);
                 for (k, v) in entries {
-                    let rk = self.temp();
-                    self.expr_into(k, rk);
-                    let rv = self.temp();
-                    self.expr_into(v, rv);
+                    let mark = self.next;
+                    let key = self.expr_any(k);
+                    let src = self.expr_any(v);
+                    self.emit(Op::DictAdd { dict: d, key, src }, k.span);
+                    self.next = mark;
                 }
-                let n = entries.len() as u32;
-                self.emit(Op::MakeDict { dst, start, n }, e.span);
+                self.emit(Op::Move { dst, src: d }, e.span);
             }
             ExprKind::Comprehension(c) => self.comprehension(c, dst, e.span),
             ExprKind::Unary { op, op_span, x } => {

@@ -22,7 +22,7 @@ fn int_arg(v: &Value, conv: char) -> Result<BigInt> {
             Ok(num_traits::FromPrimitive::from_f64(f.trunc()).unwrap_or_default())
         }
         _ => Err(Error::type_error(format!(
-            "%{conv} format requires integer: {}",
+            "%{conv} format requires integer: cannot convert {} to int",
             v.type_name()
         ))),
     }
@@ -37,38 +37,11 @@ pub(crate) fn format_float_conv(f: f64, conv: char) -> String {
     let s = match conv.to_ascii_lowercase() {
         'e' => exp_form(&format!("{f:.6e}")),
         'f' => format!("{f:.6}"),
-        _ => {
-            // %g: precision 6, exponent form outside [1e-4, 1e6), no trailing zeros.
-            if f == 0.0 {
-                if f.is_sign_negative() { "-0" } else { "0" }.to_string()
-            } else {
-                // The exponent after rounding to 6 significant digits.
-                let e = format!("{f:.5e}");
-                let exp = e
-                    .split_once('e')
-                    .and_then(|(_, x)| x.parse::<i32>().ok())
-                    .unwrap_or(0);
-                if !(-4..6).contains(&exp) {
-                    let (m, x) = e.split_once('e').unwrap_or((&e, "0"));
-                    let m = trim_zeros(m);
-                    exp_form(&format!("{m}e{x}"))
-                } else {
-                    let digits = (5 - exp).max(0) as usize;
-                    trim_zeros(&format!("{f:.digits$}")).to_string()
-                }
-            }
-        }
+        // %g is the shortest form that reads back, as `str` gives.
+        _ => format_float(f),
     };
     if conv.is_ascii_uppercase() {
         s.to_uppercase()
-    } else {
-        s
-    }
-}
-
-fn trim_zeros(s: &str) -> &str {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.')
     } else {
         s
     }
@@ -164,7 +137,10 @@ pub fn percent_format(format: &Str, args: &Value) -> Result<Str> {
             }
             'e' | 'f' | 'g' | 'E' | 'F' | 'G' => {
                 let x = to_float(&v).map_err(|_| {
-                    Error::type_error(format!("%{conv} format requires float: {}", v.type_name()))
+                    Error::type_error(format!(
+                        "%{conv} format requires float, not {}",
+                        v.type_name()
+                    ))
                 })?;
                 s = format_float_conv(x, conv);
             }

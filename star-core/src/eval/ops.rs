@@ -99,8 +99,10 @@ fn float_mod(x: f64, y: f64) -> f64 {
     }
 }
 
+/// `x // y` for floats: the floor of the quotient, as the reference computes it
+/// (`1 // -inf` is `-0.0`).
 fn float_floordiv(x: f64, y: f64) -> f64 {
-    ((x - float_mod(x, y)) / y).round()
+    (x / y).floor()
 }
 
 fn arith(op: BinOp, x: &Value, y: &Value) -> Result<Value> {
@@ -191,7 +193,7 @@ fn arith(op: BinOp, x: &Value, y: &Value) -> Result<Value> {
         }
         BinOp::SlashSlash => {
             if b == 0.0 {
-                return Err(Error::value_error("floating-point division by zero"));
+                return Err(Error::value_error("floored division by zero"));
             }
             float_floordiv(a, b)
         }
@@ -270,7 +272,8 @@ pub fn contains(y: &Value, x: &Value) -> Result<bool> {
             }
             false
         }
-        Value::Dict(d) => d.get(x)?.is_some(),
+        // An unhashable value is in no dict (`[] in {}` is False, not an error).
+        Value::Dict(d) => d.get(x).is_ok_and(|v| v.is_some()),
         Value::Set(s) => s.contains(x)?,
         Value::Str(s) => match x {
             Value::Str(n) => memfind(s.as_bytes(), n.as_bytes()).is_some(),
@@ -284,7 +287,9 @@ pub fn contains(y: &Value, x: &Value) -> Result<bool> {
         Value::Bytes(b) => match x {
             Value::Bytes(n) => memfind(b.as_bytes(), n.as_bytes()).is_some(),
             Value::Int(i) if (0..256).contains(i) => b.as_bytes().contains(&(*i as u8)),
-            Value::Int(_) => return Err(Error::value_error("int in bytes: out of range")),
+            Value::Int(i) => {
+                return Err(Error::value_error(format!("int in bytes: {i} out of range")))
+            }
             _ => {
                 return Err(Error::type_error(format!(
                     "'in bytes' requires bytes or int as left operand, not {}",
@@ -460,7 +465,10 @@ pub fn index(x: &Value, key: &Value) -> Result<Value> {
             let i = seq_index(key, s.len())?;
             Value::Str(Str::from_bytes(&s.as_bytes()[i..i + 1]))
         }
-        Value::Bytes(b) => Value::Int(b.as_bytes()[seq_index(key, b.len())?] as i64),
+        Value::Bytes(b) => {
+            let i = seq_index(key, b.len())?;
+            Value::Bytes(Bytes::new(&b.as_bytes()[i..i + 1]))
+        }
         Value::Range(r) => Value::Int(r.get(seq_index(key, r.len())?).unwrap_or_default()),
         Value::Dict(d) => match d.get(key)? {
             Some(v) => v,

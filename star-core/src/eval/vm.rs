@@ -330,7 +330,7 @@ fn bind_args(f: &Function, args: &Args<'_>, regs: &mut [Value]) -> Result<()> {
                     if d.get(&key)?.is_some() {
                         return Err(bind_error(
                             code,
-                            format!("got multiple values for keyword argument \"{k}\""),
+                            format!("got multiple values for parameter \"{k}\""),
                         ));
                     }
                     d.insert(key, v.clone())?;
@@ -605,7 +605,10 @@ pub(crate) fn run(
                 if is_unbound(&v) {
                     tri!(Err(Error::new(
                         ErrorKind::Name,
-                        "local variable referenced before assignment in enclosing function"
+                        format!(
+                            "local variable {} referenced before assignment",
+                            code.free_names[index as usize]
+                        )
                     )));
                 }
                 r!(dst) = v;
@@ -718,6 +721,20 @@ pub(crate) fn run(
             Op::DictSet { dict, key, src } => {
                 if let Value::Dict(d) = &r!(dict) {
                     tri!(d.insert(r!(key).clone(), r!(src).clone()));
+                }
+            }
+            Op::DictAdd { dict, key, src } => {
+                if let Value::Dict(d) = &r!(dict) {
+                    let hk = tri!(HashedValue::new(r!(key).clone()));
+                    let dup = tri!(d.borrow_mut("insert into"))
+                        .insert(hk.clone(), r!(src).clone())
+                        .is_some();
+                    if dup {
+                        tri!(Err(Error::value_error(format!(
+                            "duplicate key: {}",
+                            hk.value().repr()
+                        ))));
+                    }
                 }
             }
             Op::IterStart { slot, src } => {
@@ -899,7 +916,7 @@ fn call_op(thread: &mut Thread, d: &CallDesc, regs: &[Value]) -> Result<Value> {
                             if named.iter().any(|(n, _)| n == s) {
                                 return Err(Error::new(
                                     ErrorKind::Arguments,
-                                    format!("multiple values for keyword argument \"{s}\""),
+                                    format!("multiple values for parameter \"{s}\""),
                                 ));
                             }
                             named.push((s.clone(), x.clone()))

@@ -67,12 +67,11 @@ fn equals(a: &Value, b: &Value, depth: u32) -> Result<bool> {
         }
         (Value::Tuple(x), Value::Tuple(y)) => seq_equals(x, y, depth)?,
         (Value::List(x), Value::List(y)) => {
-            triomphe::Arc::ptr_eq(x, y) || seq_equals(&x.borrow(), &y.borrow(), depth)?
+            // No shortcut for `x == x`: as in the reference, comparing a cyclic list
+            // with itself is a recursion error, not `True`.
+            seq_equals(&x.borrow(), &y.borrow(), depth)?
         }
         (Value::Dict(x), Value::Dict(y)) => {
-            if triomphe::Arc::ptr_eq(x, y) {
-                return Ok(true);
-            }
             let (x, y) = (x.borrow(), y.borrow());
             if x.len() != y.len() {
                 return Ok(false);

@@ -144,6 +144,10 @@ impl HostValue for NativeModule {
         self.contents_frozen()
     }
 
+    fn hash(&self) -> crate::Result<u32> {
+        Err(crate::Error::type_error("unhashable: module"))
+    }
+
     fn attr(&self, name: &str) -> Option<Value> {
         self.get(name).cloned()
     }
