@@ -655,7 +655,7 @@ fn derived_attributes_and_repr() {
     assert!(host.attr("secret").is_none());
     assert_eq!(host.attr_names(), ["label", "x", "y"]);
     let e = host.set_attr("x", int(3)).unwrap_err();
-    assert_eq!(e.message(), "cannot set .x field of Point value");
+    assert_eq!(e.message(), "can't assign to .x field of Point");
     let e = host.hash().unwrap_err();
     assert_eq!(e.message(), "unhashable type: Point");
 

@@ -211,7 +211,9 @@ impl HostValue for Symbol {
     }
 
     fn equals(&self, other: &Value) -> Result<bool> {
-        Ok(other.downcast_ref::<Symbol>().is_some_and(|o| Arc::ptr_eq(&self.name, &o.name)))
+        Ok(other
+            .downcast_ref::<Symbol>()
+            .is_some_and(|o| Arc::ptr_eq(&self.name, &o.name)))
     }
 
     fn hash(&self) -> Result<u32> {

@@ -449,12 +449,18 @@ fn all(x: Value) -> Result<bool> {
     Ok(iterate(&x)?.iter().all(Value::truth))
 }
 
-/// The hash of a string (Java's `String.hashCode` over its bytes), as the spec defines.
+/// The hash of a value: for strings Java's `String.hashCode` over the bytes, as the
+/// spec defines; for bytes 32-bit FNV-1a, as the reference computes.
 #[star_builtin(signature = (x, /), pure)]
 fn hash(x: &Value) -> Result<i64> {
     let bytes = match x {
         Value::Str(s) => s.as_bytes(),
-        Value::Bytes(b) => b.as_bytes(),
+        Value::Bytes(b) => {
+            let h = b.as_bytes().iter().fold(0x811c_9dc5u32, |h, &c| {
+                (h ^ c as u32).wrapping_mul(0x0100_0193)
+            });
+            return Ok(h as i64);
+        }
         _ => return Ok(x.hash32()? as i64),
     };
     let h = bytes
@@ -467,7 +473,10 @@ fn hash(x: &Value) -> Result<i64> {
 #[star_builtin(signature = (*args, sep = " "))]
 fn fail(args: Vec<Value>, sep: &str) -> Result<Value> {
     let msg: Vec<String> = args.iter().map(Value::to_str).collect();
-    Err(Error::new(ErrorKind::Fail, format!("fail: {}", msg.join(sep))))
+    Err(Error::new(
+        ErrorKind::Fail,
+        format!("fail: {}", msg.join(sep)),
+    ))
 }
 
 /// The attribute `name` of `x`, or `default` if it has none.
@@ -544,18 +553,20 @@ fn bytes(x: Value) -> Result<Value> {
     Ok(match &x {
         Value::Bytes(_) => x.clone(),
         Value::Str(s) => Value::Bytes(Bytes::new(&utf8_or_replacement(s.as_bytes()))),
-        Value::List(_) | Value::Tuple(_) | Value::Range(_) | Value::Set(_) | Value::Dict(_)
+        Value::List(_)
+        | Value::Tuple(_)
+        | Value::Range(_)
+        | Value::Set(_)
+        | Value::Dict(_)
         | Value::Host(_) => {
             let mut out = Vec::new();
             for (i, v) in iterate(&x)?.into_iter().enumerate() {
                 match v {
                     Value::Int(n) if (0..256).contains(&n) => out.push(n as u8),
-                    Value::Int(_) | Value::BigInt(_) => {
-                        return Err(Error::value_error(format!(
-                            "bytes: at index {i}, {} out of range (want value in unsigned 8-bit range)",
-                            v.repr()
-                        )))
-                    }
+                    Value::Int(_) | Value::BigInt(_) => return Err(Error::value_error(format!(
+                        "bytes: at index {i}, {} out of range (want value in unsigned 8-bit range)",
+                        v.repr()
+                    ))),
                     _ => {
                         return Err(Error::type_error(format!(
                             "bytes: at index {i}, got {}, want int",

@@ -204,7 +204,6 @@ pub struct LoadDesc {
     pub span: Span,
 }
 
-
 impl Code {
     /// A short listing of the instructions, for debugging and tests.
     pub fn disassemble(&self) -> String {

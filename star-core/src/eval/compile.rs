@@ -677,7 +677,14 @@ impl<'e> Compiler<'e> {
                 // `dst` may be a variable the entries read.
                 let d = self.temp();
                 let start = self.next;
-                self.emit(Op::MakeDict { dst: d, start, n: 0 }, e.span);
+                self.emit(
+                    Op::MakeDict {
+                        dst: d,
+                        start,
+                        n: 0,
+                    },
+                    e.span,
+                );
                 for (k, v) in entries {
                     let mark = self.next;
                     let key = self.expr_any(k);

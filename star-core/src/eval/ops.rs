@@ -288,7 +288,9 @@ pub fn contains(y: &Value, x: &Value) -> Result<bool> {
             Value::Bytes(n) => memfind(b.as_bytes(), n.as_bytes()).is_some(),
             Value::Int(i) if (0..256).contains(i) => b.as_bytes().contains(&(*i as u8)),
             Value::Int(i) => {
-                return Err(Error::value_error(format!("int in bytes: {i} out of range")))
+                return Err(Error::value_error(format!(
+                    "int in bytes: {i} out of range"
+                )))
             }
             _ => {
                 return Err(Error::type_error(format!(

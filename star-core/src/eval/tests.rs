@@ -296,7 +296,7 @@ fn builtin_argument_errors() {
         run_err("sorted([1], revrse=True)\n"),
         "test.star:1:1: sorted: unexpected keyword argument \"revrse\" (did you mean \"reverse\"?)"
     );
-    assert_eq!(run_err("fail('oops', 1)\n"), "test.star:1:1: oops 1");
+    assert_eq!(run_err("fail('oops', 1)\n"), "test.star:1:1: fail: oops 1");
     assert_eq!(
         run_err("range('a')\n"),
         "test.star:1:1: range: for parameter \"start_or_stop\": got string, want int"
@@ -342,6 +342,6 @@ fn builtins_see_the_call_stack() {
         "def inner():\n    return stack()\ndef outer():\n    return inner()\nx = outer()\n",
     )
     .unwrap();
-    assert_eq!(m.get("x").unwrap().to_str(), "outer>inner");
+    assert_eq!(m.get("x").unwrap().to_str(), "<toplevel>>outer>inner");
     assert!(t.call_stack().is_empty());
 }

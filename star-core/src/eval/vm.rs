@@ -795,7 +795,11 @@ pub(crate) fn run(
                 if let Some(a) = thread.eval.active.last_mut() {
                     a.pc = pc as u32;
                 }
-                tri!(load(thread, &code.loads[index as usize], &mut regs[dst as usize..]));
+                tri!(load(
+                    thread,
+                    &code.loads[index as usize],
+                    &mut regs[dst as usize..]
+                ));
             }
             Op::Return { src } => return Ok(std::mem::take(&mut r!(src))),
         }

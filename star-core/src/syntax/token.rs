@@ -396,6 +396,25 @@ pub fn quote_bytes(s: &[u8]) -> String {
     quote_with(s, true)
 }
 
+/// Whether a character shows as itself in quoted text (what Go's `unicode.IsPrint`
+/// means: letters, marks, numbers, punctuation, symbols and the ASCII space). Controls,
+/// format characters, separators other than the space, and private-use characters are
+/// escaped; unassigned code points, which would need Unicode's tables, show as is.
+fn is_print(c: char) -> bool {
+    let u = c as u32;
+    !(c.is_control()
+        || matches!(u,
+            0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x8E2 | 0x180E
+            | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
+            | 0xFEFF | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
+        || matches!(
+            u,
+            0xA0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000
+        )
+        || matches!(u, 0xE000..=0xF8FF | 0xF0000..=0x10FFFF))
+}
+
 fn quote_with(s: &[u8], ascii_only: bool) -> String {
     use std::fmt::Write;
     let mut out = String::with_capacity(s.len() + 2);
@@ -421,8 +440,12 @@ fn quote_with(s: &[u8], ascii_only: bool) -> String {
                         let _ = write!(out, "\\x{b:02x}");
                     }
                 }
-                c if c.is_control() => {
-                    let _ = write!(out, "\\u{:04x}", c as u32);
+                c if !is_print(c) => {
+                    if (c as u32) < 0x10000 {
+                        let _ = write!(out, "\\u{:04x}", c as u32);
+                    } else {
+                        let _ = write!(out, "\\U{:08x}", c as u32);
+                    }
                 }
                 c => out.push(c),
             }

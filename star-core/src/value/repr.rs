@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use super::Value;
-use crate::syntax::token::{quote, quote_bytes};
+use crate::syntax::token::quote;
 
 impl Value {
     /// `repr(x)`: the form that reads back as the same value, where one exists.
@@ -133,8 +133,9 @@ impl Printer {
             Value::Float(f) => out.push_str(&format_float(*f)),
             Value::Str(s) => out.push_str(&quote(s.as_bytes())),
             Value::Bytes(b) => {
+                // Valid UTF-8 shows as text, other bytes as `\x` escapes.
                 out.push('b');
-                out.push_str(&quote_bytes(b.as_bytes()));
+                out.push_str(&quote(b.as_bytes()));
             }
             Value::Tuple(t) => {
                 if self.path.len() > super::compare::MAX_DEPTH as usize {
@@ -245,7 +246,7 @@ mod tests {
         assert_eq!(Value::tuple(vec![]).repr(), "()");
         assert_eq!(
             Value::Bytes(super::super::Bytes::new(b"a\xff\xc3\xa9")).repr(),
-            r#"b"a\xff\xc3\xa9""#
+            r#"b"a\xffé""#
         );
         assert_eq!(Value::str("é").to_str(), "é");
         let d = Value::dict();
