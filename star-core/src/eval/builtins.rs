@@ -563,10 +563,12 @@ fn bytes(x: Value) -> Result<Value> {
             for (i, v) in iterate(&x)?.into_iter().enumerate() {
                 match v {
                     Value::Int(n) if (0..256).contains(&n) => out.push(n as u8),
-                    Value::Int(_) | Value::BigInt(_) => return Err(Error::value_error(format!(
+                    Value::Int(_) | Value::BigInt(_) => {
+                        return Err(Error::value_error(format!(
                         "bytes: at index {i}, {} out of range (want value in unsigned 8-bit range)",
                         v.repr()
-                    ))),
+                    )))
+                    }
                     _ => {
                         return Err(Error::type_error(format!(
                             "bytes: at index {i}, got {}, want int",

@@ -20,7 +20,7 @@ use super::vm::{self, unbound, ModuleState, ValueCell};
 use crate::diagnostics::{render, Diagnostic, Stage};
 use crate::dialect::Dialect;
 use crate::error::Error;
-use crate::resolve::{Names, Resolver};
+use crate::resolve::{Names, Resolver, ResolverState};
 use crate::syntax;
 use crate::thread::Thread;
 use crate::value::{FrozenValue, Str, Value};
@@ -184,6 +184,8 @@ pub struct Module {
     state: TArc<ModuleState>,
     local_values: Vec<Value>,
     local_cells: Vec<Option<triomphe::Arc<ValueCell>>>,
+    /// What the resolver knows of the module after the last successful `exec`.
+    resolver: Option<ResolverState>,
 }
 
 impl Module {
@@ -197,10 +199,13 @@ impl Module {
             predeclared,
             local_values: Vec::new(),
             local_cells: Vec::new(),
+            resolver: None,
         }
     }
 
-    /// Runs a whole file's source in this module.
+    /// Runs a whole file's source in this module. Calling it again runs more code in the
+    /// same module (a REPL's inputs): earlier globals are visible, and an input with
+    /// static errors changes nothing.
     pub fn exec(&mut self, thread: &mut Thread, source: &str) -> Result<(), ExecError> {
         let (mut ast, errors) = syntax::parse(source, self.dialect.scan_options());
         if !errors.is_empty() {
@@ -213,7 +218,10 @@ impl Module {
         let env = Env {
             predeclared: &self.predeclared,
         };
-        let mut resolver = Resolver::new(&self.dialect, &env, &self.file);
+        let mut resolver = match self.resolver.clone() {
+            Some(state) => Resolver::resume(&self.dialect, &env, state),
+            None => Resolver::new(&self.dialect, &env, &self.file),
+        };
         let errors = resolver.resolve_module(&mut ast);
         if !errors.is_empty() {
             let ds = errors
@@ -239,6 +247,7 @@ impl Module {
             }
         }
         let code = compile_toplevel(&env, &self.file, &ast.stmts, &ast.locals);
+        self.resolver = Some(resolver.save());
         self.run_toplevel(thread, &code).map_err(ExecError::Runtime)
     }
 

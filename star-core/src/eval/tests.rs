@@ -345,3 +345,26 @@ fn builtins_see_the_call_stack() {
     assert_eq!(m.get("x").unwrap().to_str(), "<toplevel>>outer>inner");
     assert!(t.call_stack().is_empty());
 }
+
+#[test]
+fn exec_again_continues_the_module() {
+    let mut m = Module::new(
+        "repl",
+        Predeclared::new(),
+        Dialect {
+            global_reassign: true,
+            ..Dialect::standard()
+        },
+    );
+    let mut t = Thread::new("t");
+    m.exec(&mut t, "x = 1\ny = 10\n").unwrap();
+    // A later input sees earlier globals.
+    m.exec(&mut t, "def f():\n    return x + y\nz = f()\n")
+        .unwrap();
+    assert_eq!(m.get("z").unwrap().repr(), "11");
+    // An input with static errors changes nothing.
+    assert!(m.exec(&mut t, "w = 1\nq = undefined_name\n").is_err());
+    assert!(m.exec(&mut t, "print(w)\n").is_err());
+    m.exec(&mut t, "x = 2\nz = f()\n").unwrap();
+    assert_eq!(m.get("z").unwrap().repr(), "12");
+}

@@ -172,6 +172,20 @@ struct FnState {
     free: Vec<FreeVar>,
 }
 
+/// What a resolver knows about a module between two uses (a REPL's inputs, a
+/// stream's statements): its globals, top-level locals, `load` bindings and deferred
+/// references. [`Resolver::save`] makes one; [`Resolver::resume`] continues from it.
+#[derive(Clone)]
+pub struct ResolverState {
+    file: String,
+    scope: ModuleScope,
+    module_locals: Vec<Local>,
+    file_block: HashMap<Name, Binding>,
+    seen_non_load: bool,
+    defer_globals: bool,
+    pending: Vec<(Name, Span)>,
+}
+
 /// Resolves modules (whole) or statements (one at a time). See the module docs.
 pub struct Resolver<'a> {
     dialect: &'a Dialect,
@@ -219,6 +233,36 @@ impl<'a> Resolver<'a> {
             pending: Vec::new(),
             errors: Vec::new(),
         }
+    }
+
+    /// Ends this use of the resolver, keeping what it knows of the module.
+    pub fn save(mut self) -> ResolverState {
+        let file_block = std::mem::take(&mut self.blocks[0].names);
+        ResolverState {
+            file: self.file,
+            scope: self.scope,
+            module_locals: self.module_locals,
+            file_block,
+            seen_non_load: self.seen_non_load,
+            defer_globals: self.defer_globals,
+            pending: self.pending,
+        }
+    }
+
+    /// A resolver that continues a module from a saved state.
+    pub fn resume(
+        dialect: &'a Dialect,
+        names: &'a dyn Names,
+        state: ResolverState,
+    ) -> Resolver<'a> {
+        let mut r = Resolver::new(dialect, names, &state.file);
+        r.scope = state.scope;
+        r.module_locals = state.module_locals;
+        r.blocks[0].names = state.file_block;
+        r.seen_non_load = state.seen_non_load;
+        r.defer_globals = state.defer_globals;
+        r.pending = state.pending;
+        r
     }
 
     /// Switches to streaming mode: see [`Resolver::resolve_stmt`].
