@@ -1,10 +1,14 @@
-//! The `star` command: check, parse and test Starlark files.
+//! The `star` command: run, check, parse and test Starlark files, and a REPL.
 //!
+//! * `star run FILE [ARGS]... | -c CODE | -` runs a program (also `star FILE [ARGS]...`);
+//!   the program sees its arguments as `argv` (`argv[0]` is the file).
+//! * `star repl` reads, evaluates and prints (also `star` alone on a terminal).
 //! * `star check FILE...` parses and resolves without executing (the dry run).
 //! * `star parse --ast FILE` prints the syntax tree.
-//! * `star run FILE | -c CODE | -` runs a program.
 //! * `star test [--mode=parse|resolve|exec] [--ignore-messages] FILE...` runs files in
 //!   the reference implementation's chunked test format.
+
+mod repl;
 
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
@@ -15,7 +19,7 @@ use star_core::diagnostics::{check_source, render};
 use star_core::dialect::Construct;
 use star_core::eval::{Module, Predeclared};
 use star_core::syntax::{self, dump_module};
-use star_core::{Dialect, Thread};
+use star_core::{Dialect, Thread, Value};
 
 #[derive(Parser)]
 #[command(
@@ -23,9 +27,17 @@ use star_core::{Dialect, Thread};
     version,
     about = "A Starlark interpreter with streaming execution"
 )]
+#[command(args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    /// A program to run, as `star run FILE`.
+    file: Option<String>,
+    /// Arguments for the program (its `argv[1:]`).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+    #[command(flatten)]
+    dialect: DialectFlags,
 }
 
 #[derive(Subcommand)]
@@ -60,6 +72,14 @@ enum Command {
         /// The program (`-` for standard input), unless `-c` is given.
         #[arg(required_unless_present = "code")]
         file: Option<String>,
+        /// Arguments for the program (its `argv[1:]`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+        #[command(flatten)]
+        dialect: DialectFlags,
+    },
+    /// Read, evaluate and print: each input runs in one module; expressions are echoed.
+    Repl {
         #[command(flatten)]
         dialect: DialectFlags,
     },
@@ -169,7 +189,14 @@ fn display_name(path: &str) -> &str {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let Some(command) = cli.command else {
+        return match cli.file {
+            Some(file) => run(None, Some(file), cli.args, &cli.dialect),
+            None if std::io::stdin().is_terminal() => start_repl(&cli.dialect),
+            None => run(None, Some("-".into()), cli.args, &cli.dialect),
+        };
+    };
+    match command {
         Command::Check { files, dialect } => check(&files, &dialect),
         Command::Parse {
             ast: _,
@@ -180,8 +207,10 @@ fn main() -> ExitCode {
         Command::Run {
             code,
             file,
+            args,
             dialect,
-        } => run(code, file, &dialect),
+        } => run(code, file, args, &dialect),
+        Command::Repl { dialect } => start_repl(&dialect),
         Command::Test {
             mode,
             ignore_messages,
@@ -224,7 +253,24 @@ fn check(files: &[String], flags: &DialectFlags) -> ExitCode {
     }
 }
 
-fn run(code: Option<String>, file: Option<String>, flags: &DialectFlags) -> ExitCode {
+/// The REPL: the command line's dialect, plus what interactive use needs (names may be
+/// bound again, and `if`/`for` work at top level).
+fn start_repl(flags: &DialectFlags) -> ExitCode {
+    let mut dialect = match flags.dialect() {
+        Ok(d) => d,
+        Err(e) => return usage_error(&e),
+    };
+    dialect.global_reassign = true;
+    dialect.toplevel_control = true;
+    repl::run(dialect, Predeclared::new())
+}
+
+fn run(
+    code: Option<String>,
+    file: Option<String>,
+    args: Vec<String>,
+    flags: &DialectFlags,
+) -> ExitCode {
     let dialect = match flags.dialect() {
         Ok(d) => d,
         Err(e) => return usage_error(&e),
@@ -237,7 +283,12 @@ fn run(code: Option<String>, file: Option<String>, flags: &DialectFlags) -> Exit
         },
         (None, None) => return usage_error("nothing to run"),
     };
-    let mut module = Module::new(&name, Predeclared::new(), dialect);
+    let argv: Vec<Value> = std::iter::once(name.as_str())
+        .chain(args.iter().map(|a| a.as_str()))
+        .map(Value::str)
+        .collect();
+    let env = Predeclared::new().with("argv", Value::list(argv));
+    let mut module = Module::new(&name, env, dialect);
     let mut thread = Thread::new("main");
     let out = std::rc::Rc::new(std::cell::RefCell::new(std::io::stdout()));
     let sink = out.clone();

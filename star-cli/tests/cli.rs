@@ -155,3 +155,60 @@ fn run_reports_runtime_errors_with_a_backtrace_and_exits_one() {
     let out = star(&["run", "/nonexistent/x.star"], None);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn test_command_runs_chunks_in_exec_mode() {
+    let f = temp_file(
+        "exec_chunks.star",
+        concat!(
+            "load('assert.star', 'assert', 'freeze')\n",
+            "assert.eq(1 + 1, 2)\n",
+            "assert.eq(1, 2)\n",
+            "assert.fails(lambda: 1 // 0, 'division by zero')\n",
+            "x = freeze([1])\n",
+            "x.append(2) ### `cannot append to frozen list`\n",
+            "---\n",
+            "print('to stderr')\n",
+            // The error belongs to the innermost frame of the file: the line of `//`.
+            "def f(): return 1 // 0 ### \"integer division by zero\"\n",
+            "f()\n",
+            "---\n",
+            "s = struct(a = 1)\n",
+            "h = hasfields()\n",
+            "h.x = s.a\n",
+            "load('assert.star', 'nope') ### \"name nope not found in module assert.star\"\n",
+        ),
+    );
+    let out = star(&["test", &f], None);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout,
+        format!("FAIL {f}:3: 1 != 2\n2 passed, 1 failed\n"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("to stderr"));
+}
+
+#[test]
+fn bare_star_runs_a_file_with_its_arguments() {
+    let f = temp_file("args.star", "print(argv[1:])\n");
+    let out = star(&[&f, "one", "--two"], None);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "[\"one\", \"--two\"]\n"
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn repl_echoes_values_and_survives_errors() {
+    let out = star(
+        &["repl"],
+        Some("x = 20\nx + 1\ndef f(n):\n    return n * 2\n\nf(x)\nnope\n[1,\n2]\nx = 1\nx\n"),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "21\n40\n[1, 2]\n1\n");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("undefined: nope"));
+}

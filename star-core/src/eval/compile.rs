@@ -86,12 +86,14 @@ fn new_code(name: &str, file: &std::sync::Arc<str>, span: Span, locals: &[Local]
 
 /// Compiles a module's top-level statements (a whole file, or one statement of a
 /// stream) into the code of its top level. `locals` are the module's top-level locals
-/// (which persist between statements).
+/// (which persist between statements). With `echo`, the code returns the value of
+/// the last statement if that is an expression (what a REPL prints), else `None`.
 pub fn compile_toplevel(
     env: &dyn Environment,
     file: &std::sync::Arc<str>,
     stmts: &[Stmt],
     locals: &[Local],
+    echo: bool,
 ) -> Arc<Code> {
     let span = match (stmts.first(), stmts.last()) {
         (Some(a), Some(b)) => a.span.to(b.span),
@@ -107,11 +109,24 @@ pub fn compile_toplevel(
         assigned: vec![false; locals.len()],
         is_cell: locals.iter().map(|l| l.cell).collect(),
     };
-    c.stmts(stmts);
-    let r = c.temp();
-    let k = c.constant(Value::None);
-    c.emit(Op::Const { dst: r, k }, span);
-    c.emit(Op::Return { src: r }, span);
+    match stmts.split_last() {
+        Some((last, rest)) if echo && matches!(last.kind, StmtKind::Expr(_)) => {
+            c.stmts(rest);
+            let StmtKind::Expr(e) = &last.kind else {
+                unreachable!()
+            };
+            let r = c.temp();
+            c.expr_into(e, r);
+            c.emit(Op::Return { src: r }, span);
+        }
+        _ => {
+            c.stmts(stmts);
+            let r = c.temp();
+            let k = c.constant(Value::None);
+            c.emit(Op::Const { dst: r, k }, span);
+            c.emit(Op::Return { src: r }, span);
+        }
+    }
     Arc::new(c.code)
 }
 

@@ -207,6 +207,25 @@ impl Module {
     /// same module (a REPL's inputs): earlier globals are visible, and an input with
     /// static errors changes nothing.
     pub fn exec(&mut self, thread: &mut Thread, source: &str) -> Result<(), ExecError> {
+        self.exec_inner(thread, source, false).map(drop)
+    }
+
+    /// Like [`Module::exec`], and returns the value of the last statement if it is an
+    /// expression (what a REPL echoes).
+    pub fn exec_echo(
+        &mut self,
+        thread: &mut Thread,
+        source: &str,
+    ) -> Result<Option<Value>, ExecError> {
+        self.exec_inner(thread, source, true)
+    }
+
+    fn exec_inner(
+        &mut self,
+        thread: &mut Thread,
+        source: &str,
+        echo: bool,
+    ) -> Result<Option<Value>, ExecError> {
         let (mut ast, errors) = syntax::parse(source, self.dialect.scan_options());
         if !errors.is_empty() {
             let ds = errors
@@ -246,12 +265,21 @@ impl Module {
                 globals.push(unbound());
             }
         }
-        let code = compile_toplevel(&env, &self.file, &ast.stmts, &ast.locals);
+        let echo = echo
+            && matches!(ast.stmts.last(), Some(s) if matches!(s.kind, syntax::ast::StmtKind::Expr(_)));
+        let code = compile_toplevel(&env, &self.file, &ast.stmts, &ast.locals, echo);
         self.resolver = Some(resolver.save());
-        self.run_toplevel(thread, &code).map_err(ExecError::Runtime)
+        let v = self
+            .run_toplevel(thread, &code)
+            .map_err(ExecError::Runtime)?;
+        Ok(echo.then_some(v))
     }
 
-    fn run_toplevel(&mut self, thread: &mut Thread, code: &super::code::Code) -> Result<(), Error> {
+    fn run_toplevel(
+        &mut self,
+        thread: &mut Thread,
+        code: &super::code::Code,
+    ) -> Result<Value, Error> {
         let n = code.nlocals as usize;
         self.local_values.resize_with(n, unbound);
         self.local_cells.resize(n, None);
@@ -263,7 +291,7 @@ impl Module {
         });
         self.local_values.clone_from_slice(&regs[..n]);
         self.local_cells = cells;
-        r.map(drop)
+        r
     }
 
     /// The value of a global (or a `load`ed name), if bound.
