@@ -32,6 +32,8 @@
 // The macros name this crate `::star_core`, also when used inside it.
 extern crate self as star_core;
 
+#[doc(hidden)]
+pub use star_macros::__star_test_files;
 pub use star_macros::{star_builtin, star_methods, star_module, StarValue};
 
 #[doc(hidden)]
@@ -45,6 +47,7 @@ pub mod error;
 pub mod eval;
 pub mod resolve;
 pub mod syntax;
+pub mod testing;
 pub mod thread;
 pub mod value;
 

@@ -126,6 +126,7 @@ mod methods;
 mod module;
 mod options;
 mod params;
+mod test_files;
 mod types;
 mod wrapper;
 
@@ -188,4 +189,13 @@ fn finish(
 fn with_item(e: syn::Error, item: proc_macro2::TokenStream) -> TokenStream {
     let errors = e.to_compile_error();
     quote::quote!(#item #errors).into()
+}
+
+/// One `#[test]` per `.star` file of a folder; used through `star_core::star_test_files!`.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __star_test_files(input: TokenStream) -> TokenStream {
+    test_files::expand(input.into())
+        .unwrap_or_else(|e| e.to_compile_error())
+        .into()
 }

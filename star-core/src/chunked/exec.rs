@@ -11,16 +11,20 @@ use std::sync::Arc;
 use super::assert::{self, Failures};
 use super::{chunk_dialect, fixtures, Chunk, ChunkRunner, Mode, Problem, Reported};
 use crate::error::{Error, ErrorKind};
-use crate::eval::{ExecError, FrozenModule, Module};
+use crate::eval::{ExecError, FrozenModule, Module, Predeclared};
 use crate::thread::Thread;
 
 /// The native stack of a chunk's thread (address space; only what is used is touched).
 const CHUNK_STACK: usize = 512 << 20;
 
+/// Makes the host's predeclared names for one chunk (called on the chunk's thread).
+pub type GlobalsFn = dyn Fn(&mut Predeclared) + Send + Sync;
+
 /// Runs exec-mode chunks.
 pub struct ExecRunner {
     ignore_messages: bool,
     modules: HashMap<String, Arc<FrozenModule>>,
+    globals: Vec<Arc<GlobalsFn>>,
 }
 
 impl ExecRunner {
@@ -31,7 +35,18 @@ impl ExecRunner {
         ExecRunner {
             ignore_messages,
             modules,
+            globals: Vec::new(),
         }
+    }
+
+    /// Adds predeclared names to every chunk, besides the fixtures: `f` is called for
+    /// each chunk (values are made fresh each time, as chunks share nothing).
+    pub fn with_globals(
+        mut self,
+        f: impl Fn(&mut Predeclared) + Send + Sync + 'static,
+    ) -> ExecRunner {
+        self.globals.push(Arc::new(f));
+        self
     }
 
     /// Makes `module` loadable as `name` (e.g. `"json.star"`).
@@ -43,11 +58,11 @@ impl ExecRunner {
     fn run_here(&self, file: &str, chunk: &Chunk<'_>) -> (Vec<Reported>, Vec<Problem>) {
         let mut source = "\n".repeat(chunk.line.saturating_sub(1) as usize);
         source.push_str(chunk.text);
-        let mut module = Module::new(
-            file,
-            fixtures::predeclared(),
-            chunk_dialect(chunk, Mode::Exec),
-        );
+        let mut env = fixtures::predeclared();
+        for f in &self.globals {
+            f(&mut env);
+        }
+        let mut module = Module::new(file, env, chunk_dialect(chunk, Mode::Exec));
         let mut thread = Thread::new("test");
         thread.set_print(|line| eprintln!("{line}"));
         thread.set_data(Failures {

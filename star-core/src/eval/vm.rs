@@ -59,7 +59,7 @@ pub(crate) fn is_unbound(v: &Value) -> bool {
     matches!(v, Value::Builtin(f) if std::ptr::eq(*f, &UNBOUND))
 }
 
-/// How deep Starlark calls may nest before "maximum call depth exceeded".
+/// How deep Starlark calls may nest before "Starlark stack overflow".
 pub const DEFAULT_MAX_DEPTH: usize = 1000;
 
 /// A variable captured by a closure.
@@ -222,7 +222,7 @@ pub(crate) fn call_function(
         return Err(Error::new(
             ErrorKind::Limit,
             format!(
-                "maximum call depth exceeded ({} nested calls)",
+                "Starlark stack overflow: more than {} nested calls",
                 thread.eval.max_depth
             ),
         ));
