@@ -192,3 +192,218 @@ pub(super) static METHODS: &[&NativeFunction] = &[
     &dict_update::BUILTIN,
     &dict_values::BUILTIN,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::super::unpack::script::{fails, run};
+
+    #[test]
+    fn get_and_setdefault() {
+        assert_eq!(
+            run("d = {'a': 1}\nprint(d.get('a'), d.get('b'), d.get('a', 2), d.get('b', 2))"),
+            "1 None 1 2\n"
+        );
+        assert_eq!(fails("{}.get([])"), "get: unhashable type: list");
+        assert_eq!(
+            run("d = {'a': 1}\nprint(d.setdefault('a'), d.setdefault('b'), d.setdefault('c', 2), d.setdefault('c', 3), d)"),
+            "1 None 2 2 {\"a\": 1, \"b\": None, \"c\": 2}\n"
+        );
+        assert_eq!(
+            fails("{}.setdefault([1])"),
+            "setdefault: unhashable type: list"
+        );
+        // A present key needs no change, so a frozen dict answers.
+        assert_eq!(
+            run("d = freeze({'a': 1})\nprint(d.setdefault('a', 5))"),
+            "1\n"
+        );
+        assert_eq!(
+            fails("d = freeze({'a': 1})\nd.setdefault('b', 5)"),
+            "setdefault: cannot insert into frozen hash table"
+        );
+    }
+
+    #[test]
+    fn pop_tells_an_absent_default_from_none() {
+        assert_eq!(
+            run("d = {'a': 1, 'b': 2}\nprint(d.pop('a'), d, d.pop('c', 3), d.pop('c', None))"),
+            "1 {\"b\": 2} 3 None\n"
+        );
+        assert_eq!(fails("{'a': 1}.pop('c')"), "pop: missing key");
+        assert_eq!(fails("{'a': 1}.pop([])"), "pop: unhashable type: list");
+        // The table must be mutable even when the key is absent, and is checked first.
+        assert_eq!(
+            fails("freeze({'a': 1}).pop('c', 0)"),
+            "pop: cannot delete from frozen hash table"
+        );
+        assert_eq!(
+            fails("freeze({'a': 1}).pop([])"),
+            "pop: cannot delete from frozen hash table"
+        );
+        // Deleting from a table that never held an entry does not hash the key.
+        assert_eq!(fails("{}.pop([])"), "pop: missing key");
+    }
+
+    #[test]
+    fn popitem_takes_the_first_entry() {
+        assert_eq!(
+            run("d = {'a': 1, 'b': 2}\nd['c'] = 3\nd.pop('b')\nprint(d.popitem(), d.popitem(), d)"),
+            "(\"a\", 1) (\"c\", 3) {}\n"
+        );
+        assert_eq!(fails("{}.popitem()"), "popitem: empty dict");
+        // Emptiness is reported before the frozen table.
+        assert_eq!(fails("freeze({}).popitem()"), "popitem: empty dict");
+        assert_eq!(
+            fails("freeze({1: 2}).popitem()"),
+            "popitem: cannot delete from frozen hash table"
+        );
+    }
+
+    #[test]
+    fn clear_keys_items_values() {
+        assert_eq!(
+            run("d = {'a': 1, 2: 'b'}\nprint(d.keys(), d.values(), d.items())\nd.clear()\nprint(d, len(d))"),
+            "[\"a\", 2] [1, \"b\"] [(\"a\", 1), (2, \"b\")]\n{} 0\n"
+        );
+        // Even an empty frozen dict refuses clear.
+        assert_eq!(
+            fails("freeze({}).clear()"),
+            "clear: cannot clear frozen hash table"
+        );
+    }
+
+    #[test]
+    fn update_takes_pairs_a_dict_and_keywords() {
+        assert_eq!(
+            run("d = {'a': 1}\nd.update(a=2, b=3)\nd.update([('b', 4), ['c', 5]])\nd.update({'c': 6, 'd': 7})\nd.update((('e', 8),), e=9)\nprint(d)"),
+            "{\"a\": 2, \"b\": 4, \"c\": 6, \"d\": 7, \"e\": 9}\n"
+        );
+        assert_eq!(
+            run("d = {'a': 1}\nd.update(d)\nd.update([])\nd.update()\nd.update(set())\nprint(d)"),
+            "{\"a\": 1}\n"
+        );
+        assert_eq!(
+            run("d = {}\nd.update([set([1, 2]), range(3, 5)])\nprint(d)"),
+            "{1: 2, 3: 4}\n"
+        );
+        assert_eq!(
+            fails("{}.update(None)"),
+            "update: got NoneType, want iterable"
+        );
+        assert_eq!(fails("{}.update(1)"), "update: got int, want iterable");
+        assert_eq!(
+            fails("{}.update([1])"),
+            "update: dictionary update sequence element #0 is not iterable (int)"
+        );
+        assert_eq!(
+            fails("{}.update([(1, 2), 'ab'])"),
+            "update: dictionary update sequence element #1 is not iterable (string)"
+        );
+        assert_eq!(
+            fails("{}.update([(1, 2, 3)])"),
+            "update: dictionary update sequence element #0 has length 3, want 2"
+        );
+        assert_eq!(
+            fails("{}.update([([], 1)])"),
+            "update: unhashable type: list"
+        );
+    }
+
+    #[test]
+    fn update_checks_the_table_once_something_is_inserted() {
+        let f = |stmt: &str| fails(&format!("d = freeze({{'a': 1}})\n{stmt}"));
+        assert_eq!(
+            f("d.update({'a': 8})"),
+            "update: cannot insert into frozen hash table"
+        );
+        assert_eq!(
+            f("d.update(b=1)"),
+            "update: cannot insert into frozen hash table"
+        );
+        // The frozen table is reported before the unhashable key.
+        assert_eq!(
+            f("d.update([([], 1)])"),
+            "update: cannot insert into frozen hash table"
+        );
+        // Nothing to insert, nothing to refuse.
+        assert_eq!(
+            run("d = freeze({'a': 1})\nd.update()\nd.update([])\nd.update({})"),
+            ""
+        );
+    }
+
+    #[test]
+    fn dict_builtin_shares_update() {
+        assert_eq!(
+            run("print(dict([('a', 0), ('b', 1), ('a', 2)], c=3), dict({1: 2}), dict(a=1))"),
+            "{\"a\": 2, \"b\": 1, \"c\": 3} {1: 2} {\"a\": 1}\n"
+        );
+        assert_eq!(
+            fails("dict([1])"),
+            "dict: dictionary update sequence element #0 is not iterable (int)"
+        );
+        assert_eq!(
+            fails("dict([('a',)])"),
+            "dict: dictionary update sequence element #0 has length 1, want 2"
+        );
+    }
+
+    #[test]
+    fn mutation_during_iteration_fails() {
+        let f = |stmt: &str| {
+            fails(&format!(
+                "def f():\n    d = {{1: 1, 2: 2}}\n    for _ in d:\n        {stmt}\nf()"
+            ))
+        };
+        let insert = "cannot insert into hash table during iteration";
+        let delete = "cannot delete from hash table during iteration";
+        assert_eq!(
+            f("d.clear()"),
+            "clear: cannot clear hash table during iteration"
+        );
+        assert_eq!(f("d.pop(1)"), format!("pop: {delete}"));
+        assert_eq!(f("d.pop(9, None)"), format!("pop: {delete}"));
+        assert_eq!(f("d.popitem()"), format!("popitem: {delete}"));
+        assert_eq!(f("d.setdefault(9)"), format!("setdefault: {insert}"));
+        assert_eq!(f("d.update(a=1)"), format!("update: {insert}"));
+        assert_eq!(f("d.update({1: 5})"), format!("update: {insert}"));
+        assert_eq!(f("d[3] = 3"), insert);
+        // Reads, and a setdefault that finds its key, are fine.
+        assert_eq!(
+            run("d = {1: 1}\nfor k in d:\n    print(d.get(k), d.setdefault(k), d.keys())"),
+            "1 1 [1]\n"
+        );
+    }
+
+    #[test]
+    fn union_operators() {
+        assert_eq!(
+            run("a = {'x': 1, 'y': 2}\nprint(a | {'y': 3, 'z': 4}, a)"),
+            "{\"x\": 1, \"y\": 3, \"z\": 4} {\"x\": 1, \"y\": 2}\n"
+        );
+        assert_eq!(fails("{} | []"), "unknown binary op: dict | list");
+        assert_eq!(fails("{} + {}"), "unknown binary op: dict + dict");
+        // `|=` updates the dict itself, so aliases see the change.
+        assert_eq!(
+            run("def f():\n    a = {'x': 1}\n    b = a\n    a |= {'x': 2, 'y': 3}\n    a |= a\n    return b\nprint(f())"),
+            "{\"x\": 2, \"y\": 3}\n"
+        );
+        assert_eq!(
+            fails("def f():\n    a = freeze({})\n    a |= {}\nf()"),
+            "cannot apply |= to frozen hash table"
+        );
+        assert_eq!(
+            run("print({1: 2} == {1: 2}, {1: 2, 3: 4} == {3: 4, 1: 2}, {1: 2} == {1: 3}, 1 in {1: 2})"),
+            "True True False True\n"
+        );
+        assert_eq!(fails("[] in {}"), "unhashable type: list");
+    }
+
+    #[test]
+    fn dir_lists_the_methods_in_order() {
+        assert_eq!(
+            run("print(dir({}))"),
+            "[\"clear\", \"get\", \"items\", \"keys\", \"pop\", \"popitem\", \"setdefault\", \"update\", \"values\"]\n"
+        );
+    }
+}

@@ -76,3 +76,54 @@ impl<'a> FromValue<'a> for Optional {
         "value".into()
     }
 }
+
+/// Running snippets for the tests of the collection methods.
+#[cfg(test)]
+pub(super) mod script {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use crate::eval::{Module, Predeclared};
+    use crate::star_builtin;
+    use crate::thread::Thread;
+    use crate::value::Value;
+    use crate::Dialect;
+
+    /// Freezes a value and returns it (the test harness's `freeze`).
+    #[star_builtin(signature = (x, /))]
+    fn freeze(x: Value) -> Value {
+        x.freeze();
+        x
+    }
+
+    fn exec(src: &str) -> (String, Option<String>) {
+        let out = Rc::new(RefCell::new(String::new()));
+        let o = out.clone();
+        let mut t = Thread::new("test");
+        t.set_print(move |s| {
+            o.borrow_mut().push_str(s);
+            o.borrow_mut().push('\n');
+        });
+        let predeclared = Predeclared::new().with("freeze", Value::Builtin(&freeze::BUILTIN));
+        let mut m = Module::new("test.star", predeclared, Dialect::extended());
+        let err = m.exec(&mut t, src).err().map(|e| e.message());
+        let printed = out.borrow().clone();
+        (printed, err)
+    }
+
+    /// What the program prints; panics if it fails.
+    pub fn run(src: &str) -> String {
+        match exec(src) {
+            (out, None) => out,
+            (_, Some(e)) => panic!("unexpected error: {e}\nin: {src}"),
+        }
+    }
+
+    /// The message of the error the program stops with; panics if it succeeds.
+    pub fn fails(src: &str) -> String {
+        match exec(src) {
+            (_, Some(e)) => e,
+            (_, None) => panic!("no error from: {src}"),
+        }
+    }
+}
