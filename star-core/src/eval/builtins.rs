@@ -10,6 +10,7 @@ use indexmap::IndexMap;
 use num_bigint::BigInt;
 use num_traits::{Num, Signed};
 
+use super::methods::update_dict;
 use super::ops::to_float;
 use super::vm::{call_value, iterate};
 use crate::call::{Args, NativeFunction};
@@ -230,49 +231,8 @@ fn tuple(x: Option<Value>) -> Result<Value> {
 #[star_builtin(signature = (pairs = None, /, **kwargs))]
 fn dict(pairs: Option<Value>, kwargs: IndexMap<String, Value>) -> Result<Value> {
     let d = Dict::new();
-    if let Some(p) = pairs {
-        update_dict(&d, &p, "dict")?;
-    }
-    for (k, v) in kwargs {
-        d.insert(Value::str(&k), v)?;
-    }
+    update_dict(&d, pairs.as_ref(), kwargs).map_err(|e| e.with_prefix("dict: "))?;
     Ok(Value::Dict(triomphe::Arc::new(d)))
-}
-
-/// Adds the entries of a dict or of an iterable of pairs to `d`.
-pub(crate) fn update_dict(d: &Dict, p: &Value, fname: &str) -> Result<()> {
-    if let Value::Dict(src) = p {
-        let entries: Vec<(Value, Value)> = src
-            .borrow()
-            .iter()
-            .map(|(k, v)| (k.value().clone(), v.clone()))
-            .collect();
-        for (k, v) in entries {
-            d.insert(k, v)?;
-        }
-        return Ok(());
-    }
-    for (i, item) in iterate(p)?.into_iter().enumerate() {
-        let pair = iterate(&item).map_err(|_| {
-            Error::type_error(format!(
-                "{fname}: cannot convert element #{i} ({}) to a key/value pair",
-                item.type_name()
-            ))
-        })?;
-        if pair.len() != 2 {
-            return Err(Error::value_error(format!(
-                "{fname}: element #{i} has length {}, want 2",
-                pair.len()
-            )));
-        }
-        let mut pair = pair.into_iter();
-        let (k, v) = (
-            pair.next().unwrap_or_default(),
-            pair.next().unwrap_or_default(),
-        );
-        d.insert(k, v)?;
-    }
-    Ok(())
 }
 
 /// A new set of the elements of an iterable.

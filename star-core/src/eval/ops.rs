@@ -345,9 +345,27 @@ fn set_op(op: BinOp, a: &Set, b: &Set) -> Value {
     Value::Set(triomphe::Arc::new(Set::from_set(out)))
 }
 
+/// `x < y`, `x <= y`, `x > y`, `x >= y` for sets: proper subset, subset, proper
+/// superset, superset.
+fn set_compare(op: BinOp, a: &Set, b: &Set) -> bool {
+    let (a, b) = (a.borrow(), b.borrow());
+    let subset = |x: &crate::value::SetMap, y: &crate::value::SetMap| {
+        x.len() <= y.len() && x.iter().all(|k| y.contains(k))
+    };
+    match op {
+        BinOp::Lt => a.len() < b.len() && subset(&a, &b),
+        BinOp::Le => subset(&a, &b),
+        BinOp::Gt => a.len() > b.len() && subset(&b, &a),
+        _ => subset(&b, &a),
+    }
+}
+
 /// `x op y` for every binary operator except `and` and `or`.
 pub fn binary(op: BinOp, x: &Value, y: &Value) -> Result<Value> {
     use BinOp::*;
+    if let (Lt | Le | Gt | Ge, Value::Set(a), Value::Set(b)) = (op, x, y) {
+        return Ok(Value::Bool(set_compare(op, a, b)));
+    }
     match op {
         Eq => return Ok(Value::Bool(x.equals(y)?)),
         Ne => return Ok(Value::Bool(!x.equals(y)?)),
@@ -418,18 +436,30 @@ fn host_binary(op: BinOp, x: &Value, y: &Value) -> Option<Result<Value>> {
     }
 }
 
-/// `x op= y`: like `x op y`, except that `list += iterable` extends the list in place.
+/// `x op= y`: like `x op y`, except that `list += iterable` extends the list and
+/// `dict |= dict` updates the dict in place (the result is `x` itself).
 pub fn in_place(op: BinOp, x: &Value, y: &Value) -> Result<Value> {
-    if let (BinOp::Plus, Value::List(l)) = (op, x) {
-        if matches!(y, Value::Host(h) if h.get().iter().is_none()) {
-            // Not iterable: the host type may still define `list + y`.
-            return binary(op, x, y);
+    match (op, x, y) {
+        // A right operand that is not iterable may still define `list + y`.
+        (BinOp::Plus, Value::List(l), _) => match methods::elements(y) {
+            Some(items) => {
+                let items = items?;
+                l.borrow_mut("apply += to")?.extend(items);
+                Ok(x.clone())
+            }
+            None => binary(op, x, y),
+        },
+        (BinOp::Pipe, Value::Dict(d), Value::Dict(src)) => {
+            let mut map = d.borrow_mut("apply |= to")?;
+            if !triomphe::Arc::ptr_eq(d, src) {
+                for (k, v) in src.borrow().iter() {
+                    map.insert(k.clone(), v.clone());
+                }
+            }
+            Ok(x.clone())
         }
-        let items = super::vm::iterate(y)?;
-        l.borrow_mut("apply += to")?.extend(items);
-        return Ok(x.clone());
+        _ => binary(op, x, y),
     }
-    binary(op, x, y)
 }
 
 /// Converts an index to a position in a sequence of length `n`, Python-style.

@@ -306,12 +306,13 @@ impl Set {
         self.items.borrow()
     }
 
-    /// Write access for an operation described by `verb`, or the reference's error.
+    /// Write access for an operation described by `verb`, or the reference's error
+    /// (which, as for dicts, speaks of a "hash table").
     #[inline]
     pub fn borrow_mut(&self, verb: &str) -> Result<CellMut<'_, SetMap>> {
         self.items
             .borrow_mut()
-            .map_err(|e| Value::mutate_error(e, verb, "set"))
+            .map_err(|e| Value::mutate_error(e, verb, "hash table"))
     }
 
     /// The number of elements.

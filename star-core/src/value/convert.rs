@@ -17,7 +17,7 @@ use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 use triomphe::Arc;
 
-use super::{Bytes, Dict, HashedValue, List, Str, Tuple, Value};
+use super::{Bytes, Dict, HashedValue, List, Set, Str, Tuple, Value};
 
 /// Why a value could not be converted: the message without its context.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -534,5 +534,17 @@ impl<'a> FromValue<'a> for &'a Dict {
     }
     fn expected() -> String {
         "dict".into()
+    }
+}
+
+impl<'a> FromValue<'a> for &'a Set {
+    fn from_value(v: &'a Value) -> Result<Self, ConvError> {
+        match v {
+            Value::Set(s) => Ok(s),
+            _ => Err(ConvError::wrong_type(v, "set")),
+        }
+    }
+    fn expected() -> String {
+        "set".into()
     }
 }

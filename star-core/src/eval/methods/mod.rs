@@ -12,6 +12,10 @@ mod dict;
 mod list;
 mod set;
 mod string;
+mod unpack;
+
+pub(super) use dict::update_dict;
+pub(super) use unpack::elements;
 
 fn table(x: &Value) -> &'static [&'static NativeFunction] {
     match x {
