@@ -206,6 +206,9 @@ impl Signature {
     fn check_required(&self, name: &str, slots: &[Option<&Value>]) -> Result<()> {
         for (p, s) in self.slot_params().zip(slots) {
             if s.is_none() && p.required {
+                if self.all_positional() {
+                    return Err(self.count_error(name, slots.iter().filter(|s| s.is_some()).count()));
+                }
                 return Err(arg_error(
                     name,
                     format!("missing argument for required parameter \"{}\"", p.name),
@@ -215,8 +218,33 @@ impl Signature {
         Ok(())
     }
 
+    /// Whether every parameter is positional-only (a builtin like `d.get(k, default)`):
+    /// argument-count errors then count all arguments, as the reference words them.
+    fn all_positional(&self) -> bool {
+        self.positional_only == self.slots && !self.has_kwargs
+    }
+
+    /// `got 3 arguments, want 1`, `... want at most 2`, `... want at least 1`.
+    #[cold]
+    fn count_error(&self, name: &str, got: usize) -> Error {
+        let min = self.slot_params().filter(|p| p.required).count();
+        let max = self.positional;
+        let want = if min == max && !self.has_args {
+            format!("{max}")
+        } else if got < min {
+            format!("at least {min}")
+        } else {
+            format!("at most {max}")
+        };
+        let s = if got == 1 { "" } else { "s" };
+        arg_error(name, format!("got {got} argument{s}, want {want}"))
+    }
+
     #[cold]
     fn too_many(&self, name: &str, got: usize) -> Error {
+        if self.all_positional() {
+            return self.count_error(name, got);
+        }
         let s = if got == 1 { "" } else { "s" };
         arg_error(
             name,
@@ -229,7 +257,7 @@ impl Signature {
 
     #[cold]
     fn unexpected_keyword(&self, name: &str, key: &Str, positional_only: bool) -> Error {
-        if self.positional_only == self.slots && !self.has_kwargs {
+        if self.all_positional() {
             // Nothing can be passed by name (`d.get(default = 1)`): say so, as the
             // reference implementation does.
             return arg_error(name, "unexpected keyword arguments".to_string());

@@ -286,7 +286,7 @@ print(range(10)[2:8:2], reversed([1, 2, 3]), sep='|')
 fn builtin_argument_errors() {
     assert_eq!(
         run_err("len(1, 2)\n"),
-        "test.star:1:1: len: got 2 positional arguments, want at most 1"
+        "test.star:1:1: len: got 2 arguments, want 1"
     );
     assert_eq!(
         run_err("len(1)\n"),

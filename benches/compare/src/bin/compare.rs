@@ -1,0 +1,963 @@
+//! `compare`: the language benchmarks, star against starlark-rust (the `starlark`
+//! crate), CPython 3.11 and Lua 5.4, measured side by side in one run. See
+//! ../../../README.md ("Language benchmarks").
+//!
+//! How it measures. Every sample is a fresh child process, started and reaped here with
+//! `wait4`, so each sample also yields that process's peak resident set (`ru_maxrss`):
+//!
+//! * star and starlark-rust run in a child of this same binary (`compare --run-one
+//!   IMPL FILE`), which reads the file, then times parse + resolve/compile + run with
+//!   `Instant` and prints the program's output followed by a line `@@elapsed_ns N`.
+//! * CPython and Lua run the program file directly. Their time is the wall time of the
+//!   process minus the median wall time of the same interpreter running a one-line
+//!   program (`startup.star`, `x = 1`), sampled in the same rounds; so interpreter
+//!   start-up is excluded, as it is for the two in-process measurements.
+//! * `startup` is the wall time of a whole process for a one-line program: `star run -c
+//!   'x = 1'` (the release CLI), `compare --run-one starlark startup.star`,
+//!   `python3 -c 'x = 1'` and `lua5.4 -e 'x = 1'`.
+//!
+//! Samples are interleaved: each round runs every benchmark once on every
+//! implementation (in a rotating order), and the rounds repeat `--runs` times. A
+//! benchmark reports the median time and the largest peak RSS of its samples. A failing
+//! sample (error exit, timeout) marks that pair as an error; the run goes on.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::rc::Rc;
+use std::sync::mpsc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+const HELP: &str = "\
+compare: star against starlark-rust, CPython 3.11 and Lua 5.4 on the programs in
+benches/compare/programs, as ratios measured side by side in one run.
+
+USAGE:
+    cargo run -j1 --release --bin compare -- [OPTIONS]
+
+OPTIONS:
+    --runs N          samples per (implementation, benchmark) pair [default: 5]
+    --filter NAMES    only benchmarks whose name contains one of the comma-separated
+                      NAMES (e.g. --filter fib,loop)
+    --programs DIR    the benchmark programs [default: <crate>/programs]
+    --star-bin PATH   the star CLI, for `startup` [default: <repo>/target/release/star]
+    --python PATH     CPython [default: /usr/bin/python3 if present, else python3]
+    --lua PATH        Lua 5.4 [default: lua5.4]
+    --timeout SECS    a sample running longer is killed and counted as an error
+                      [default: 120]
+    --raw             also print every sample (time in ms, peak RSS in KiB)
+    -h, --help        this text
+
+Times of star and starlark-rust are measured in-process (parse + resolve/compile + run)
+in a child process of this binary; CPython and Lua times are the process's wall time
+minus the median wall time of that interpreter running a one-line program. Peak memory
+is each child process's ru_maxrss. `startup` times whole processes.
+
+Internal: `compare --run-one star|starlark FILE` runs one program in-process and
+prints its output, then `@@elapsed_ns N`.
+";
+
+/// The benchmarks in the order they are reported; other `.star` files in the programs
+/// folder follow in name order.
+const ORDER: &[&str] = &[
+    "fib",
+    "int_loop",
+    "float_loop",
+    "strings",
+    "dict_churn",
+    "list_churn",
+    "comprehensions",
+    "bigint",
+    "bazel_macros",
+];
+
+/// The start-up benchmark: a one-line program, timed as a whole process.
+const STARTUP: &str = "startup";
+
+/// The implementations, in table order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Impl {
+    Star,
+    Starlark,
+    Python,
+    Lua,
+}
+
+const IMPLS: [Impl; 4] = [Impl::Star, Impl::Starlark, Impl::Python, Impl::Lua];
+
+impl Impl {
+    fn label(self) -> &'static str {
+        match self {
+            Impl::Star => "star",
+            Impl::Starlark => "starlark-rust",
+            Impl::Python => "CPython",
+            Impl::Lua => "Lua",
+        }
+    }
+}
+
+/// Command-line settings.
+struct Config {
+    runs: usize,
+    filter: Vec<String>,
+    programs: PathBuf,
+    star_bin: PathBuf,
+    python: PathBuf,
+    lua: PathBuf,
+    timeout: Duration,
+    raw: bool,
+}
+
+/// One benchmark: the files each implementation runs (`None`: not run).
+struct Bench {
+    name: String,
+    star: PathBuf,
+    python: Option<PathBuf>,
+    lua: Option<PathBuf>,
+}
+
+/// What one finished child process gave.
+struct ProcessResult {
+    wall: Duration,
+    /// Peak resident set in KiB (`ru_maxrss`).
+    max_rss_kib: u64,
+    success: bool,
+    timed_out: bool,
+    stdout: String,
+    stderr: String,
+}
+
+/// One sample of one (implementation, benchmark) pair.
+#[derive(Clone)]
+enum Sample {
+    Ok {
+        /// Wall or in-process time; for CPython and Lua still including start-up
+        /// (the baseline is subtracted when the samples are summarised).
+        time: Duration,
+        max_rss_kib: u64,
+        output: String,
+    },
+    Err(String),
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--run-one") {
+        return match (args.get(1), args.get(2)) {
+            (Some(imp), Some(file)) => run_one(imp, Path::new(file)),
+            _ => usage("--run-one needs IMPL and FILE"),
+        };
+    }
+    let config = match parse_args(&args) {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Err(msg) => return usage(&msg),
+    };
+    match run_suite(&config) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("compare: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn usage(msg: &str) -> ExitCode {
+    eprintln!("compare: {msg}\n\n{HELP}");
+    ExitCode::from(2)
+}
+
+fn parse_args(args: &[String]) -> Result<Option<Config>, String> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut config = Config {
+        runs: 5,
+        filter: Vec::new(),
+        programs: manifest.join("programs"),
+        star_bin: manifest.join("../../target/release/star"),
+        python: if Path::new("/usr/bin/python3").exists() {
+            PathBuf::from("/usr/bin/python3")
+        } else {
+            PathBuf::from("python3")
+        },
+        lua: PathBuf::from("lua5.4"),
+        timeout: Duration::from_secs(120),
+        raw: false,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{arg} needs a value"))
+        };
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--runs" => {
+                config.runs = value()?
+                    .parse()
+                    .map_err(|_| "--runs needs a positive integer".to_string())?;
+                if config.runs == 0 {
+                    return Err("--runs needs a positive integer".into());
+                }
+            }
+            "--filter" => {
+                config.filter = value()?
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            }
+            "--programs" => config.programs = value()?.into(),
+            "--star-bin" => config.star_bin = value()?.into(),
+            "--python" => config.python = value()?.into(),
+            "--lua" => config.lua = value()?.into(),
+            "--timeout" => {
+                let secs: f64 = value()?
+                    .parse()
+                    .map_err(|_| "--timeout needs a number of seconds".to_string())?;
+                config.timeout = Duration::from_secs_f64(secs);
+            }
+            "--raw" => config.raw = true,
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    Ok(Some(config))
+}
+
+// ---------------------------------------------------------------------------------
+// In-process runs (the child side of `--run-one`).
+
+/// Runs `file` with star or starlark-rust in this process; prints the program's output,
+/// then `@@elapsed_ns N` (parse + resolve/compile + run, reading the file excluded).
+fn run_one(imp: &str, file: &Path) -> ExitCode {
+    let source = match std::fs::read_to_string(file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("cannot read {}: {e}", file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let name = file.display().to_string();
+    let result = match imp {
+        "star" => run_star(&name, &source),
+        "starlark" => run_starlark(&name, source),
+        other => Err(format!("unknown implementation {other:?}")),
+    };
+    match result {
+        Ok((output, elapsed)) => {
+            print!("{output}");
+            println!("@@elapsed_ns {}", elapsed.as_nanos());
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            eprintln!("{msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_star(name: &str, source: &str) -> Result<(String, Duration), String> {
+    use star_core::eval::{Module, Predeclared};
+    use star_core::{Dialect, Thread};
+
+    let output = Rc::new(RefCell::new(String::new()));
+    let sink = Rc::clone(&output);
+    let mut thread = Thread::new("main");
+    thread.set_print(move |line| {
+        let mut out = sink.borrow_mut();
+        out.push_str(line);
+        out.push('\n');
+    });
+    let dialect = Dialect {
+        recursion: true,
+        ..Dialect::standard()
+    };
+    let start = Instant::now();
+    let mut module = Module::new(name, Predeclared::new(), dialect);
+    let result = module.exec(&mut thread, source);
+    let elapsed = start.elapsed();
+    result.map_err(|e| e.render(source, false))?;
+    // Dropping the module's values is not part of the measurement (for either side).
+    std::mem::forget(module);
+    let out = output.borrow().clone();
+    Ok((out, elapsed))
+}
+
+fn run_starlark(name: &str, source: String) -> Result<(String, Duration), String> {
+    use starlark::environment::{Globals, Module};
+    use starlark::eval::Evaluator;
+    use starlark::syntax::{AstModule, Dialect};
+
+    struct Collect(RefCell<String>);
+    impl starlark::PrintHandler for Collect {
+        fn println(&self, text: &str) -> starlark::Result<()> {
+            let mut out = self.0.borrow_mut();
+            out.push_str(text);
+            out.push('\n');
+            Ok(())
+        }
+    }
+
+    // The global table is built once per process by a host, like star's universe.
+    let globals = Globals::standard();
+    let printer = Collect(RefCell::new(String::new()));
+    let module = Module::new();
+    let start = Instant::now();
+    let result = AstModule::parse(name, source, &Dialect::Standard).and_then(|ast| {
+        let mut eval = Evaluator::new(&module);
+        eval.set_print_handler(&printer);
+        eval.eval_module(ast, &globals).map(drop)
+    });
+    let elapsed = start.elapsed();
+    result.map_err(|e| e.to_string())?;
+    std::mem::forget(module);
+    let out = printer.0.borrow().clone();
+    Ok((out, elapsed))
+}
+
+// ---------------------------------------------------------------------------------
+// Child processes.
+
+/// Runs `cmd` to completion (or `timeout`), with stdout and stderr going to files in
+/// `scratch`, and returns its wall time and `ru_maxrss` from `wait4`.
+fn run_process(cmd: &mut Command, scratch: &Path, timeout: Duration) -> ProcessResult {
+    let out_path = scratch.join("stdout.txt");
+    let err_path = scratch.join("stderr.txt");
+    let failed = |msg: String| ProcessResult {
+        wall: Duration::ZERO,
+        max_rss_kib: 0,
+        success: false,
+        timed_out: false,
+        stdout: String::new(),
+        stderr: msg,
+    };
+    let (out_file, err_file) = match (File::create(&out_path), File::create(&err_path)) {
+        (Ok(o), Ok(e)) => (o, e),
+        _ => return failed(format!("cannot create files in {}", scratch.display())),
+    };
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::from(out_file))
+        .stderr(Stdio::from(err_file));
+
+    // The watchdog kills the child if it outlives `timeout`. It is told to stop as soon
+    // as the child has been reaped (the pid could otherwise be reused).
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    let (pid_tx, pid_rx) = mpsc::channel::<i32>();
+    let watchdog = std::thread::spawn(move || {
+        let Ok(pid) = pid_rx.recv() else {
+            return false;
+        };
+        match done_rx.recv_timeout(timeout) {
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                // SAFETY: kill has no memory-safety preconditions; `pid` is our
+                // child, not yet reaped (the main thread sends `done` right after
+                // reaping it).
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                true
+            }
+            _ => false,
+        }
+    });
+
+    let start = Instant::now();
+    let child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            drop(pid_tx);
+            let _ = watchdog.join();
+            return failed(format!("cannot start {:?}: {e}", cmd.get_program()));
+        }
+    };
+    let pid = child.id() as i32;
+    let _ = pid_tx.send(pid);
+    let mut status: libc::c_int = 0;
+    // SAFETY: rusage is plain old data; all-zero is a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: `status` and `usage` are valid for writes for the call's duration.
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if r == pid {
+            break;
+        }
+        if r == -1 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
+        {
+            continue;
+        }
+        let _ = done_tx.send(());
+        let _ = watchdog.join();
+        return failed(format!("wait4 failed: {}", std::io::Error::last_os_error()));
+    }
+    let wall = start.elapsed();
+    let _ = done_tx.send(());
+    let timed_out = watchdog.join().unwrap_or(false);
+    // The child is reaped: `Child` must not wait for it again (dropping it does not).
+    drop(child);
+    let success = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 && !timed_out;
+    ProcessResult {
+        wall,
+        max_rss_kib: usage.ru_maxrss.max(0) as u64,
+        success,
+        timed_out,
+        stdout: std::fs::read_to_string(&out_path).unwrap_or_default(),
+        stderr: std::fs::read_to_string(&err_path).unwrap_or_default(),
+    }
+}
+
+/// Turns a finished process into a sample; `in_process` reads the `@@elapsed_ns` line.
+fn sample_of(p: ProcessResult, in_process: bool, timeout: Duration) -> Sample {
+    if p.timed_out {
+        return Sample::Err(format!("timed out after {} s", timeout.as_secs_f64()));
+    }
+    if !p.success {
+        let msg = p
+            .stderr
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("failed with no message")
+            .to_string();
+        return Sample::Err(msg);
+    }
+    let mut output = p.stdout;
+    let mut time = p.wall;
+    if in_process {
+        let Some(pos) = output.rfind("@@elapsed_ns ") else {
+            return Sample::Err("no @@elapsed_ns line in the output".into());
+        };
+        let ns: u64 = output[pos + "@@elapsed_ns ".len()..]
+            .trim()
+            .parse()
+            .unwrap_or(0);
+        time = Duration::from_nanos(ns);
+        output.truncate(pos);
+    }
+    Sample::Ok {
+        time,
+        max_rss_kib: p.max_rss_kib,
+        output: output.trim().to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// The suite.
+
+/// The benchmarks found in the programs folder (`startup` excluded), in report order.
+fn find_benches(config: &Config) -> Result<Vec<Bench>, String> {
+    let dir = &config.programs;
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            name.strip_suffix(".star").map(str::to_string)
+        })
+        .filter(|n| n != STARTUP)
+        .collect();
+    names.sort_by_key(|n| {
+        (
+            ORDER.iter().position(|o| o == n).unwrap_or(ORDER.len()),
+            n.clone(),
+        )
+    });
+    Ok(names
+        .into_iter()
+        .map(|name| {
+            let star = dir.join(format!("{name}.star"));
+            let py = dir.join(format!("{name}.py"));
+            let lua = dir.join(format!("{name}.lua"));
+            Bench {
+                python: Some(if py.exists() { py } else { star.clone() }),
+                lua: lua.exists().then_some(lua),
+                star,
+                name,
+            }
+        })
+        .collect())
+}
+
+fn selected(config: &Config, name: &str) -> bool {
+    config.filter.is_empty() || config.filter.iter().any(|f| name.contains(f.as_str()))
+}
+
+/// The real executable behind `python` (a pyenv shim would add its own start-up).
+fn resolve_python(python: &Path) -> PathBuf {
+    Command::new(python)
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| python.to_path_buf())
+}
+
+fn version_of(program: &Path, args: &[&str]) -> String {
+    match Command::new(program).args(args).output() {
+        Ok(o) => {
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            );
+            text.lines().next().unwrap_or("").trim().to_string()
+        }
+        Err(e) => format!("not found ({e})"),
+    }
+}
+
+/// Samples of every (implementation, benchmark) pair, and the interpreters' baselines.
+struct Samples {
+    by_pair: BTreeMap<(String, Impl), Vec<Sample>>,
+    /// Wall times of CPython and Lua running the one-line program (start-up).
+    baseline: BTreeMap<Impl, Vec<Duration>>,
+}
+
+fn run_suite(config: &Config) -> Result<(), String> {
+    let benches: Vec<Bench> = find_benches(config)?
+        .into_iter()
+        .filter(|b| selected(config, &b.name))
+        .collect();
+    let with_startup = selected(config, STARTUP);
+    if benches.is_empty() && !with_startup {
+        return Err(format!("no benchmark matches {:?}", config.filter));
+    }
+    let startup_file = config.programs.join(format!("{STARTUP}.star"));
+    if !startup_file.exists() {
+        return Err(format!("{} is missing", startup_file.display()));
+    }
+    let me = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
+    let python = resolve_python(&config.python);
+    let scratch = std::env::temp_dir().join(format!("star-compare-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
+
+    let mut samples = Samples {
+        by_pair: BTreeMap::new(),
+        baseline: BTreeMap::new(),
+    };
+    let run = |cmd: &mut Command, in_process: bool| {
+        sample_of(
+            run_process(cmd, &scratch, config.timeout),
+            in_process,
+            config.timeout,
+        )
+    };
+    for round in 0..config.runs {
+        eprintln!("round {}/{}", round + 1, config.runs);
+        // The interpreters' start-up, subtracted from their times.
+        for imp in [Impl::Python, Impl::Lua] {
+            let exe = if imp == Impl::Python {
+                &python
+            } else {
+                &config.lua
+            };
+            let p = run_process(Command::new(exe).arg(&startup_file), &scratch, config.timeout);
+            if p.success {
+                samples.baseline.entry(imp).or_default().push(p.wall);
+            }
+        }
+        let rotate = round % IMPLS.len();
+        let order: Vec<Impl> = IMPLS[rotate..].iter().chain(&IMPLS[..rotate]).copied().collect();
+        for bench in &benches {
+            eprintln!("  {}", bench.name);
+            for &imp in &order {
+                let sample = match imp {
+                    Impl::Star | Impl::Starlark => {
+                        let which = if imp == Impl::Star { "star" } else { "starlark" };
+                        run(
+                            Command::new(&me)
+                                .arg("--run-one")
+                                .arg(which)
+                                .arg(&bench.star),
+                            true,
+                        )
+                    }
+                    Impl::Python => match &bench.python {
+                        Some(f) => run(Command::new(&python).arg(f), false),
+                        None => continue,
+                    },
+                    Impl::Lua => match &bench.lua {
+                        Some(f) => run(Command::new(&config.lua).arg(f), false),
+                        None => continue,
+                    },
+                };
+                if config.raw {
+                    print_raw(&bench.name, imp, &sample);
+                }
+                samples
+                    .by_pair
+                    .entry((bench.name.clone(), imp))
+                    .or_default()
+                    .push(sample);
+            }
+        }
+        if with_startup {
+            eprintln!("  {STARTUP}");
+            for &imp in &order {
+                let mut cmd = match imp {
+                    Impl::Star => {
+                        let mut c = Command::new(&config.star_bin);
+                        c.args(["run", "-c", "x = 1"]);
+                        c
+                    }
+                    Impl::Starlark => {
+                        let mut c = Command::new(&me);
+                        c.arg("--run-one").arg("starlark").arg(&startup_file);
+                        c
+                    }
+                    Impl::Python => {
+                        let mut c = Command::new(&python);
+                        c.args(["-c", "x = 1"]);
+                        c
+                    }
+                    Impl::Lua => {
+                        let mut c = Command::new(&config.lua);
+                        c.args(["-e", "x = 1"]);
+                        c
+                    }
+                };
+                let mut sample = run(&mut cmd, false);
+                if let Sample::Ok { output, .. } = &mut sample {
+                    // The starlark child's own timing line is not program output.
+                    if let Some(pos) = output.find("@@elapsed_ns") {
+                        output.truncate(pos);
+                        *output = output.trim().to_string();
+                    }
+                }
+                if config.raw {
+                    print_raw(STARTUP, imp, &sample);
+                }
+                samples
+                    .by_pair
+                    .entry((STARTUP.to_string(), imp))
+                    .or_default()
+                    .push(sample);
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+
+    let mut names: Vec<String> = benches.iter().map(|b| b.name.clone()).collect();
+    if with_startup {
+        names.push(STARTUP.to_string());
+    }
+    let header = Header {
+        date: today_utc(),
+        runs: config.runs,
+        python: format!(
+            "{} ({})",
+            version_of(&python, &["--version"]),
+            python.display()
+        ),
+        lua: version_of(&config.lua, &["-v"]),
+        star_bin: config.star_bin.display().to_string(),
+    };
+    print!("{}", report(&header, &names, &samples));
+    Ok(())
+}
+
+fn print_raw(bench: &str, imp: Impl, sample: &Sample) {
+    match sample {
+        Sample::Ok {
+            time, max_rss_kib, ..
+        } => println!(
+            "raw {bench} {} {:.3} ms {max_rss_kib} KiB",
+            imp.label(),
+            time.as_secs_f64() * 1e3
+        ),
+        Sample::Err(e) => println!("raw {bench} {} error: {e}", imp.label()),
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Summaries and the report.
+
+/// The summary of one (implementation, benchmark) pair.
+enum Summary {
+    /// Not run (no program for this implementation).
+    Absent,
+    Error(String),
+    Ok {
+        /// Median time (start-up subtracted for CPython and Lua).
+        time: Duration,
+        /// Largest peak RSS over the samples, KiB.
+        max_rss_kib: u64,
+        /// The output of every sample agreed; this is it.
+        output: Result<String, String>,
+    },
+}
+
+fn median(mut v: Vec<Duration>) -> Option<Duration> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort();
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2
+    })
+}
+
+fn summarise(samples: &Samples, bench: &str, imp: Impl) -> Summary {
+    let Some(list) = samples.by_pair.get(&(bench.to_string(), imp)) else {
+        return Summary::Absent;
+    };
+    let mut times = Vec::new();
+    let mut rss = 0;
+    let mut outputs: Vec<&str> = Vec::new();
+    for s in list {
+        match s {
+            Sample::Err(e) => return Summary::Error(e.clone()),
+            Sample::Ok {
+                time,
+                max_rss_kib,
+                output,
+            } => {
+                times.push(*time);
+                rss = rss.max(*max_rss_kib);
+                outputs.push(output);
+            }
+        }
+    }
+    let mut time = median(times).unwrap_or_default();
+    if bench != STARTUP && matches!(imp, Impl::Python | Impl::Lua) {
+        let base = samples
+            .baseline
+            .get(&imp)
+            .cloned()
+            .and_then(median)
+            .unwrap_or_default();
+        time = time.saturating_sub(base);
+    }
+    let first = outputs.first().copied().unwrap_or("").to_string();
+    let output = if outputs.iter().all(|o| *o == first) {
+        Ok(first)
+    } else {
+        Err("outputs differ between runs".to_string())
+    };
+    Summary::Ok {
+        time,
+        max_rss_kib: rss,
+        output,
+    }
+}
+
+struct Header {
+    date: String,
+    runs: usize,
+    python: String,
+    lua: String,
+    star_bin: String,
+}
+
+fn ratio_cell(other: &Summary, star: &Summary, pick: fn(&Summary) -> Option<f64>) -> String {
+    match (other, star) {
+        (Summary::Absent, _) => "–".into(),
+        (Summary::Error(_), _) => "error".into(),
+        (_, Summary::Error(_)) => "star error".into(),
+        (_, Summary::Absent) => "–".into(),
+        _ => match (pick(other), pick(star)) {
+            (Some(o), Some(s)) if s > 0.0 => format!("{:.2}x", o / s),
+            _ => "–".into(),
+        },
+    }
+}
+
+fn time_of(s: &Summary) -> Option<f64> {
+    match s {
+        Summary::Ok { time, .. } => Some(time.as_secs_f64()),
+        _ => None,
+    }
+}
+
+fn rss_of(s: &Summary) -> Option<f64> {
+    match s {
+        Summary::Ok { max_rss_kib, .. } => Some(*max_rss_kib as f64),
+        _ => None,
+    }
+}
+
+/// "ok" if every implementation that ran printed the same; otherwise what differs.
+fn outputs_cell(summaries: &[(Impl, Summary)]) -> String {
+    let mut seen: Vec<(Impl, &str)> = Vec::new();
+    for (imp, s) in summaries {
+        if let Summary::Ok { output, .. } = s {
+            match output {
+                Ok(o) => seen.push((*imp, o.as_str())),
+                Err(e) => return format!("**{}: {e}**", imp.label()),
+            }
+        }
+    }
+    let Some(&(_, first)) = seen.first() else {
+        return "–".into();
+    };
+    if seen.iter().all(|(_, o)| *o == first) {
+        return "ok".into();
+    }
+    let parts: Vec<String> = seen
+        .iter()
+        .map(|(imp, o)| {
+            let short: String = o.chars().take(24).collect();
+            format!("{}={}", imp.label(), short.replace('\n', " "))
+        })
+        .collect();
+    format!("**MISMATCH** {}", parts.join(", "))
+}
+
+fn geomean(xs: &[f64]) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    Some((xs.iter().map(|x| x.ln()).sum::<f64>() / xs.len() as f64).exp())
+}
+
+fn report(header: &Header, names: &[String], samples: &Samples) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let others = [Impl::Starlark, Impl::Python, Impl::Lua];
+    let _ = writeln!(
+        out,
+        "\n{} — median of {} runs; star = release build of this tree, starlark-rust = \
+         starlark 0.14.2 (Globals::standard, Dialect::Standard), {}, {}.\n",
+        header.date, header.runs, header.python, header.lua
+    );
+    let _ = writeln!(
+        out,
+        "Ratios are other / star: above 1 means star is faster (time) or smaller (memory).\n"
+    );
+    let _ = writeln!(
+        out,
+        "| benchmark | time starlark-rust / star | time CPython / star | time Lua / star \
+         | peak RSS starlark-rust / star | peak RSS CPython / star | peak RSS Lua / star \
+         | outputs |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---|");
+    let mut time_ratios: BTreeMap<Impl, Vec<f64>> = BTreeMap::new();
+    let mut rss_ratios: BTreeMap<Impl, Vec<f64>> = BTreeMap::new();
+    let mut errors = Vec::new();
+    let mut absolute = Vec::new();
+    for name in names {
+        let summaries: Vec<(Impl, Summary)> = IMPLS
+            .iter()
+            .map(|&imp| (imp, summarise(samples, name, imp)))
+            .collect();
+        let star = &summaries[0].1;
+        let mut row = format!("| {name} |");
+        let measures: [(fn(&Summary) -> Option<f64>, &mut BTreeMap<Impl, Vec<f64>>); 2] =
+            [(time_of, &mut time_ratios), (rss_of, &mut rss_ratios)];
+        for (pick, ratios) in measures {
+            for imp in others {
+                let s = &summaries.iter().find(|(i, _)| *i == imp).unwrap().1;
+                let _ = write!(row, " {} |", ratio_cell(s, star, pick));
+                if let (Some(o), Some(st)) = (pick(s), pick(star)) {
+                    if name != STARTUP && st > 0.0 && o > 0.0 {
+                        ratios.entry(imp).or_default().push(o / st);
+                    }
+                }
+            }
+        }
+        let _ = writeln!(out, "{row} {} |", outputs_cell(&summaries));
+        let mut abs = format!("| {name} |");
+        for (imp, s) in &summaries {
+            match s {
+                Summary::Ok {
+                    time, max_rss_kib, ..
+                } => {
+                    let _ = write!(
+                        abs,
+                        " {:.1} ms / {:.1} MiB |",
+                        time.as_secs_f64() * 1e3,
+                        *max_rss_kib as f64 / 1024.0
+                    );
+                }
+                Summary::Error(e) => {
+                    let _ = write!(abs, " error |");
+                    errors.push(format!("- {} / {name}: {e}", imp.label()));
+                }
+                Summary::Absent => {
+                    let _ = write!(abs, " – |");
+                }
+            }
+        }
+        absolute.push(abs);
+    }
+    let mut row = "| **geometric mean** |".to_string();
+    for map in [&time_ratios, &rss_ratios] {
+        for imp in others {
+            let cell = match map.get(&imp).and_then(|v| geomean(v).map(|g| (g, v.len()))) {
+                Some((g, n)) => format!("**{g:.2}x** ({n})"),
+                None => "–".into(),
+            };
+            let _ = write!(row, " {cell} |");
+        }
+    }
+    let _ = writeln!(out, "{row} |");
+    let _ = writeln!(
+        out,
+        "\nGeometric means are over the benchmarks other than `startup` that both \
+         implementations ran (their number in parentheses). `startup` compares whole \
+         processes: `{} run -c 'x = 1'`, `compare --run-one starlark startup.star`, \
+         `python3 -c 'x = 1'`, `lua5.4 -e 'x = 1'`.\n",
+        header.star_bin
+    );
+    let _ = writeln!(
+        out,
+        "Absolute figures (noisy; for orientation only): median time / largest peak RSS.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| benchmark | star | starlark-rust | CPython | Lua |\n|---|---:|---:|---:|---:|"
+    );
+    for a in absolute {
+        let _ = writeln!(out, "{a}");
+    }
+    let mut base = String::new();
+    for imp in [Impl::Python, Impl::Lua] {
+        if let Some(m) = samples.baseline.get(&imp).cloned().and_then(median) {
+            let _ = write!(
+                base,
+                " {} {:.1} ms;",
+                imp.label(),
+                m.as_secs_f64() * 1e3
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nStart-up subtracted from CPython and Lua times (median wall time of the \
+         interpreter running startup.star):{}",
+        base.trim_end_matches(';')
+    );
+    if !errors.is_empty() {
+        let _ = writeln!(out, "\nErrors:\n");
+        for e in errors {
+            let _ = writeln!(out, "{e}");
+        }
+    }
+    out
+}
+
+/// Today's date (UTC) as YYYY-MM-DD, from the system clock.
+fn today_utc() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
