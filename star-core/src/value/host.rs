@@ -133,7 +133,7 @@ pub trait HostValue: Any {
     }
 
     /// The number of elements (`len(x)`), if the value has a length.
-    fn len(&self) -> Option<usize> {
+    fn length(&self) -> Option<usize> {
         None
     }
 

@@ -118,9 +118,7 @@ fn find_impl(
     let (offset, s) = sub_span(name, this.as_bytes(), start, end)?;
     match find_in(s, sub.as_bytes(), last) {
         Some(i) => Ok((offset + i) as i64),
-        None if must_find => Err(Error::value_error(format!(
-            "{name}: substring not found"
-        ))),
+        None if must_find => Err(Error::value_error(format!("{name}: substring not found"))),
         None => Ok(-1),
     }
 }
@@ -334,9 +332,7 @@ fn str_join(this: &Str, iterable: &Value) -> Result<Value> {
 /// The elements of an iterable argument, or the reference's `got T, want iterable`.
 fn iterable_arg(function: &str, param: &str, v: &Value) -> Result<Vec<Value>> {
     let iterable = match v {
-        Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_) | Value::Range(_) => {
-            true
-        }
+        Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_) | Value::Range(_) => true,
         Value::Host(h) => h.get().iterate().is_some(),
         _ => false,
     };
@@ -516,9 +512,7 @@ fn str_rpartition(this: &Str, sep: &Str) -> Result<Value> {
 fn separator(sep: Option<&Value>) -> Result<Option<&Str>> {
     match sep {
         None => Ok(None),
-        Some(Value::Str(s)) if s.is_empty() => {
-            Err(Error::value_error("split: empty separator"))
-        }
+        Some(Value::Str(s)) if s.is_empty() => Err(Error::value_error("split: empty separator")),
         Some(Value::Str(s)) => Ok(Some(s)),
         Some(v) => Err(Error::type_error(format!(
             "split: got {} for separator, want string",

@@ -84,7 +84,11 @@ impl HostValue for StringElems {
 
     fn repr(&self, out: &mut String) {
         out.push_str(&quote(self.s.as_bytes()));
-        out.push_str(if self.ords { ".elem_ords()" } else { ".elems()" });
+        out.push_str(if self.ords {
+            ".elem_ords()"
+        } else {
+            ".elems()"
+        });
     }
 
     fn equals(&self, other: &Value) -> Result<bool> {
@@ -101,7 +105,7 @@ impl HostValue for StringElems {
         Some(Ok((0..self.s.len()).map(|i| self.get(i)).collect()))
     }
 
-    fn len(&self) -> Option<usize> {
+    fn length(&self) -> Option<usize> {
         Some(self.s.len())
     }
 
