@@ -331,19 +331,17 @@ fn str_join(this: &Str, iterable: &Value) -> Result<Value> {
 
 /// The elements of an iterable argument, or the reference's `got T, want iterable`.
 fn iterable_arg(function: &str, param: &str, v: &Value) -> Result<Vec<Value>> {
-    let iterable = match v {
-        Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_) | Value::Range(_) => true,
-        Value::Host(h) => h.get().iterate().is_some(),
-        _ => false,
-    };
-    if !iterable {
-        return Err(param_error(
-            function,
-            param,
-            ConvError::wrong_type(v, "iterable"),
-        ));
+    let not_iterable = || param_error(function, param, ConvError::wrong_type(v, "iterable"));
+    match v {
+        Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_) | Value::Range(_) => {
+            super::super::vm::iterate(v)
+        }
+        Value::Host(h) => match h.get().iter() {
+            Some(items) => Ok(items?.collect()),
+            None => Err(not_iterable()),
+        },
+        _ => Err(not_iterable()),
     }
-    super::super::vm::iterate(v)
 }
 
 fn to_lower(s: &Str) -> Vec<u8> {

@@ -103,7 +103,7 @@ fn splitlines() {
     // The methods take positional arguments only, as in the reference.
     errors(&[(
         r#""a".splitlines(keepends = True)"#,
-        r#"splitlines: parameter "keepends" is positional-only and cannot be passed by name"#,
+        "splitlines: unexpected keyword arguments",
     )]);
 }
 
@@ -414,6 +414,7 @@ fn bytes_elems() {
     values(&[
         (r#"type(b"hi".elems())"#, r#""bytes.elems""#),
         (r#"str(b"h\xff".elems())"#, r#""b\"h\\xff\".elems()""#),
+        (r#"str(b"h\xc3\xa9".elems())"#, r#""b\"hé\".elems()""#),
         (r#"list(b"hi\xff".elems())"#, "[104, 105, 255]"),
         (r#"list(b"".elems())"#, "[]"),
         (r#"bytes(b"hi".elems())"#, r#"b"hi""#),

@@ -16,7 +16,6 @@
 
 use crate::error::{Error, Result};
 use crate::impl_freeze_safe;
-use crate::syntax::token::{quote, quote_bytes};
 use crate::value::{Bytes, HostValue, Str, Value};
 
 use super::super::ops::seq_index;
@@ -83,7 +82,7 @@ impl HostValue for StringElems {
     }
 
     fn repr(&self, out: &mut String) {
-        out.push_str(&quote(self.s.as_bytes()));
+        Value::Str(self.s.clone()).write_repr(out);
         out.push_str(if self.ords {
             ".elem_ords()"
         } else {
@@ -120,7 +119,7 @@ impl HostValue for StringCodepoints {
     }
 
     fn repr(&self, out: &mut String) {
-        out.push_str(&quote(self.s.as_bytes()));
+        Value::Str(self.s.clone()).write_repr(out);
         out.push_str(if self.ords {
             ".codepoint_ords()"
         } else {
@@ -160,8 +159,7 @@ impl HostValue for BytesElems {
     }
 
     fn repr(&self, out: &mut String) {
-        out.push('b');
-        out.push_str(&quote_bytes(self.b.as_bytes()));
+        Value::Bytes(self.b.clone()).write_repr(out);
         out.push_str(".elems()");
     }
 
