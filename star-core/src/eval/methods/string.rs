@@ -10,14 +10,15 @@
 //! `str.format` lives in [`super::string_format`]; the iterable views returned by
 //! `elems()`, `codepoints()` and their `_ords` forms in [`super::string_views`].
 
-use crate::call::{param_error, NativeFunction};
+use crate::call::NativeFunction;
 use crate::error::{Error, Result};
 use crate::star_builtin;
-use crate::value::{ConvError, Str, Value};
+use crate::value::{Str, Value};
 
 use super::string_format::str_format;
 use super::string_views::{StringCodepoints, StringElems};
 use super::unicode::{self, Runes};
+use super::unpack::{self, named};
 
 /// A string value from bytes.
 fn str_value(b: &[u8]) -> Value {
@@ -312,7 +313,7 @@ fn has_cased(s: &Str) -> bool {
 /// The strings of an iterable, joined with this string between them.
 #[star_builtin(name = "join", method, signature = (iterable, /))]
 fn str_join(this: &Str, iterable: &Value) -> Result<Value> {
-    let items = iterable_arg("join", "iterable", iterable)?;
+    let items = named("join", unpack::iterable(iterable, 1))?;
     let mut pieces: Vec<&[u8]> = Vec::with_capacity(items.len() * 2);
     for (i, v) in items.iter().enumerate() {
         let Value::Str(s) = v else {
@@ -327,21 +328,6 @@ fn str_join(this: &Str, iterable: &Value) -> Result<Value> {
         pieces.push(s.as_bytes());
     }
     Ok(Value::Str(Str::concat(&pieces)))
-}
-
-/// The elements of an iterable argument, or the reference's `got T, want iterable`.
-fn iterable_arg(function: &str, param: &str, v: &Value) -> Result<Vec<Value>> {
-    let not_iterable = || param_error(function, param, ConvError::wrong_type(v, "iterable"));
-    match v {
-        Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_) | Value::Range(_) => {
-            super::super::vm::iterate(v)
-        }
-        Value::Host(h) => match h.get().iter() {
-            Some(items) => Ok(items?.collect()),
-            None => Err(not_iterable()),
-        },
-        _ => Err(not_iterable()),
-    }
 }
 
 fn to_lower(s: &Str) -> Vec<u8> {

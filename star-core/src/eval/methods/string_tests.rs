@@ -233,7 +233,7 @@ fn replace_partition_join() {
         ),
         (
             r#"",".join("abc")"#,
-            r#"join: for parameter "iterable": got string, want iterable"#,
+            "join: for parameter 1: got string, want iterable",
         ),
     ]);
 }
