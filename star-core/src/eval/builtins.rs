@@ -43,6 +43,7 @@ fn len(x: &Value) -> Result<i64> {
         Value::Dict(d) => d.len(),
         Value::Set(s) => s.len(),
         Value::Range(r) => r.len(),
+        Value::Host(h) if h.get().length().is_some() => h.get().length().unwrap_or_default(),
         _ => {
             return Err(Error::type_error(format!(
                 "len: value of type {} has no len",

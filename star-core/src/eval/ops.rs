@@ -463,7 +463,7 @@ pub fn in_place(op: BinOp, x: &Value, y: &Value) -> Result<Value> {
 }
 
 /// Converts an index to a position in a sequence of length `n`, Python-style.
-fn seq_index(key: &Value, n: usize) -> Result<usize> {
+pub(crate) fn seq_index(key: &Value, n: usize) -> Result<usize> {
     let i = match key {
         Value::Int(i) => *i,
         Value::BigInt(_) => i64::MAX,
@@ -511,14 +511,21 @@ pub fn index(x: &Value, key: &Value) -> Result<Value> {
                 ))
             }
         },
-        _ => {
-            return Err(Error::type_error(format!(
-                "unhandled index operation {}[{}]",
-                x.type_name(),
-                key.type_name()
-            )))
-        }
+        Value::Host(h) => match h.get().index(key) {
+            Some(r) => r?,
+            None => return Err(unhandled_index(x, key)),
+        },
+        _ => return Err(unhandled_index(x, key)),
     })
+}
+
+#[cold]
+fn unhandled_index(x: &Value, key: &Value) -> Error {
+    Error::type_error(format!(
+        "unhandled index operation {}[{}]",
+        x.type_name(),
+        key.type_name()
+    ))
 }
 
 /// `x[key] = v`.

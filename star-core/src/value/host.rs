@@ -131,6 +131,17 @@ pub trait HostValue: Any {
         let _ = (op, other, self_on_right);
         None
     }
+
+    /// The number of elements (`len(x)`), if the value has a length.
+    fn length(&self) -> Option<usize> {
+        None
+    }
+
+    /// `x[key]`, if the value can be indexed.
+    fn index(&self, key: &Value) -> Option<Result<Value>> {
+        let _ = key;
+        None
+    }
 }
 
 /// An iterator over a host value's elements.

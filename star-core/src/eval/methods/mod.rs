@@ -12,6 +12,11 @@ mod dict;
 mod list;
 mod set;
 mod string;
+mod string_format;
+#[cfg(test)]
+mod string_tests;
+mod string_views;
+mod unicode;
 mod unpack;
 
 pub(super) use dict::update_dict;
