@@ -289,7 +289,7 @@ fn run_star(name: &str, source: &str) -> Result<(String, Duration), String> {
 }
 
 fn run_starlark(name: &str, source: String) -> Result<(String, Duration), String> {
-    use starlark::environment::{Globals, Module};
+    use starlark::environment::{Globals, LibraryExtension, Module};
     use starlark::eval::Evaluator;
     use starlark::syntax::{AstModule, Dialect};
 
@@ -303,19 +303,21 @@ fn run_starlark(name: &str, source: String) -> Result<(String, Duration), String
         }
     }
 
-    // The global table is built once per process by a host, like star's universe.
-    let globals = Globals::standard();
+    // The standard library plus `print` (an extension there); the global table is
+    // built before the timed part, as a host builds it once (star's is static).
+    let globals = Globals::extended_by(&[LibraryExtension::Print]);
     let printer = Collect(RefCell::new(String::new()));
-    let module = Module::new();
-    let start = Instant::now();
-    let result = AstModule::parse(name, source, &Dialect::Standard).and_then(|ast| {
-        let mut eval = Evaluator::new(&module);
-        eval.set_print_handler(&printer);
-        eval.eval_module(ast, &globals).map(drop)
+    // The module's heap is freed when `with_temp_heap` returns, after the timed part.
+    let (result, elapsed) = Module::with_temp_heap(|module| {
+        let start = Instant::now();
+        let result = AstModule::parse(name, source, &Dialect::Standard).and_then(|ast| {
+            let mut eval = Evaluator::new(&module);
+            eval.set_print_handler(&printer);
+            eval.eval_module(ast, &globals).map(drop)
+        });
+        (result, start.elapsed())
     });
-    let elapsed = start.elapsed();
     result.map_err(|e| e.to_string())?;
-    std::mem::forget(module);
     let out = printer.0.borrow().clone();
     Ok((out, elapsed))
 }
@@ -824,7 +826,7 @@ fn report(header: &Header, names: &[String], samples: &Samples) -> String {
     let _ = writeln!(
         out,
         "\n{} — median of {} runs; star = release build of this tree, starlark-rust = \
-         starlark 0.14.2 (Globals::standard, Dialect::Standard), {}, {}.\n",
+         starlark 0.14.2 (standard globals + print, Dialect::Standard), {}, {}.\n",
         header.date, header.runs, header.python, header.lua
     );
     let _ = writeln!(
