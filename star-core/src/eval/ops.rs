@@ -207,18 +207,30 @@ fn arith(op: BinOp, x: &Value, y: &Value) -> Result<Value> {
     }))
 }
 
+/// The largest number of elements (or bytes) a repetition may make.
+const MAX_REPEAT: usize = 1 << 30;
+
+/// The count of `x * n`: negative counts are zero; counts beyond 32 bits are refused.
 fn repeat_count(n: &Value) -> Result<usize> {
     match n {
-        Value::Int(i) => Ok((*i).max(0) as usize),
+        Value::Int(i) if *i <= i32::MAX as i64 => Ok((*i).max(0) as usize),
         Value::BigInt(b) if b.is_negative() => Ok(0),
-        _ => Err(Error::value_error("repeat count too large")),
+        _ => Err(Error::new(
+            ErrorKind::Limit,
+            format!("repeat count {} too large", n.repr()),
+        )),
     }
 }
 
+/// Refuses repetitions that would make more than [`MAX_REPEAT`] elements.
 fn checked_len(unit: usize, n: usize) -> Result<usize> {
-    unit.checked_mul(n)
-        .filter(|&t| t <= isize::MAX as usize / 16)
-        .ok_or_else(|| Error::new(ErrorKind::Limit, "repeated value too large"))
+    if unit > 0 && n > MAX_REPEAT / unit {
+        return Err(Error::new(
+            ErrorKind::Limit,
+            format!("excessive repeat ({unit} * {n} elements)"),
+        ));
+    }
+    Ok(unit * n)
 }
 
 fn repeat(x: &Value, n: &Value) -> Result<Value> {
