@@ -207,7 +207,9 @@ impl Signature {
         for (p, s) in self.slot_params().zip(slots) {
             if s.is_none() && p.required {
                 if self.all_positional() {
-                    return Err(self.count_error(name, slots.iter().filter(|s| s.is_some()).count()));
+                    return Err(
+                        self.count_error(name, slots.iter().filter(|s| s.is_some()).count())
+                    );
                 }
                 return Err(arg_error(
                     name,

@@ -107,6 +107,8 @@ impl Function {
         &self.code.name
     }
 
+    /// Freezes what the function holds: its defaults and captured variables (not its
+    /// module's globals, which freeze when the module finishes initialising).
     pub(crate) fn freeze(&self) {
         self.defaults.iter().for_each(Value::freeze);
         for c in self.free.iter() {
@@ -114,6 +116,11 @@ impl Function {
                 c.borrow().freeze();
             }
         }
+    }
+
+    /// Freezes the function's module too (for values shared between threads).
+    pub(crate) fn freeze_module(&self) {
+        self.freeze();
         self.module.freeze();
     }
 

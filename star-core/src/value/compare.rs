@@ -97,9 +97,8 @@ fn equals(a: &Value, b: &Value, depth: u32) -> Result<bool> {
         }
         (Value::Function(x), Value::Function(y)) => triomphe::Arc::ptr_eq(x, y),
         (Value::Builtin(x), Value::Builtin(y)) => std::ptr::eq(*x, *y),
-        (Value::BoundMethod(x), Value::BoundMethod(y)) => {
-            std::ptr::eq(x.method, y.method) && x.receiver.ptr_eq(&y.receiver)
-        }
+        // Each `x.method` expression makes a new bound method, compared by identity.
+        (Value::BoundMethod(x), Value::BoundMethod(y)) => triomphe::Arc::ptr_eq(x, y),
         (Value::Host(x), Value::Host(y)) => {
             if x.ptr_eq(y) {
                 return Ok(true);
@@ -293,12 +292,10 @@ fn hash(v: &Value, depth: u32) -> Result<u32> {
         }
         Value::Builtin(f) => mix(*f as *const _ as u64),
         Value::Function(f) => mix(triomphe::Arc::as_ptr(f) as u64),
+        Value::BoundMethod(m) => mix(triomphe::Arc::as_ptr(m) as u64),
+        Value::Range(_) => return Err(Error::type_error("unhashable: range")),
         Value::Host(h) => h.get().hash()?,
-        Value::Range(_)
-        | Value::List(_)
-        | Value::Dict(_)
-        | Value::Set(_)
-        | Value::BoundMethod(_) => {
+        Value::List(_) | Value::Dict(_) | Value::Set(_) => {
             return Err(Error::type_error(format!(
                 "unhashable type: {}",
                 v.type_name()

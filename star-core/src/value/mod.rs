@@ -247,10 +247,46 @@ impl Value {
         }
     }
 
-    /// Freezes the value and returns it as a value that may cross threads.
+    /// Freezes the value and returns it as a value that may cross threads. Beyond
+    /// [`Value::freeze`] (which, as the spec says, leaves a function's module alone),
+    /// this also freezes the modules of the functions reachable from the value, since
+    /// a function shared between threads reads its module's globals.
     pub fn into_frozen(self) -> FrozenValue {
         self.freeze();
+        self.freeze_function_modules(&mut std::collections::HashSet::new());
         FrozenValue(self)
+    }
+
+    fn freeze_function_modules(&self, seen: &mut std::collections::HashSet<usize>) {
+        let walk = |items: &[Value], seen: &mut std::collections::HashSet<usize>| {
+            items.iter().for_each(|v| v.freeze_function_modules(seen))
+        };
+        match self {
+            Value::Tuple(t) => walk(t, seen),
+            Value::List(l) if seen.insert(triomphe::Arc::as_ptr(l) as usize) => {
+                walk(&l.borrow(), seen)
+            }
+            Value::Dict(d) if seen.insert(triomphe::Arc::as_ptr(d) as usize) => {
+                for (k, v) in d.borrow().iter() {
+                    k.value().freeze_function_modules(seen);
+                    v.freeze_function_modules(seen);
+                }
+            }
+            Value::Set(s) if seen.insert(triomphe::Arc::as_ptr(s) as usize) => {
+                for k in s.borrow().iter() {
+                    k.value().freeze_function_modules(seen);
+                }
+            }
+            Value::BoundMethod(m) => m.receiver.freeze_function_modules(seen),
+            Value::Function(f) if seen.insert(triomphe::Arc::as_ptr(f) as usize) => {
+                f.freeze_module();
+                walk(&f.defaults, seen);
+                for c in f.free.iter() {
+                    c.borrow().freeze_function_modules(seen);
+                }
+            }
+            _ => {}
+        }
     }
 
     /// The string, if this is one.

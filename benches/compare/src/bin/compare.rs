@@ -345,6 +345,13 @@ fn run_process(cmd: &mut Command, scratch: &Path, timeout: Duration) -> ProcessR
     cmd.stdin(Stdio::null())
         .stdout(Stdio::from(out_file))
         .stderr(Stdio::from(err_file));
+    if std::env::var_os("COMPARE_FORK").is_some() {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: the hook does nothing.
+        unsafe {
+            cmd.pre_exec(|| Ok(()));
+        }
+    }
 
     // The watchdog kills the child if it outlives `timeout`. It is told to stop as soon
     // as the child has been reaped (the pid could otherwise be reused).
