@@ -7,7 +7,9 @@
 //! reference it is lenient in two places that JSON is not: a string with neither a
 //! backslash nor a non-ASCII byte is taken as it is (control characters included), and
 //! a number is whatever Go's `strconv.ParseFloat` accepts once it has a `.`, `e`, `E` or
-//! sign after its first character (so `1.` and `-.5` are floats).
+//! sign after its first character (so `1.` and `-.5` are floats). Unlike the reference,
+//! it refuses nesting deeper than [`MAX_DEPTH`]. Unlike the reference,
+//! it refuses nesting deeper than [`MAX_DEPTH`].
 
 use num_bigint::BigInt;
 use star_core::value::{ConvError, FromValue, Str};
@@ -46,7 +48,7 @@ impl From<Unset> for Fallback {
 /// Decodes JSON text, or says why not (the message without the `json.decode: `
 /// prefix).
 pub(crate) fn decode(s: &[u8]) -> Result<Value, String> {
-    let mut r = Reader { s, i: 0 };
+    let mut r = Reader { s, i: 0, depth: 0 };
     match r.document() {
         Ok(v) => Ok(v),
         Err(msg) => Err(format!("at offset {}, {msg}", r.i)),
@@ -57,7 +59,15 @@ struct Reader<'a> {
     s: &'a [u8],
     /// The offset reached; failures are reported here.
     i: usize,
+    /// The number of arrays and objects the reader is in.
+    depth: usize,
 }
+
+/// The deepest nesting of arrays and objects `decode` accepts. The reference has no
+/// limit, but values much deeper than this are beyond what the interpreter can freeze
+/// or free without exhausting the stack, and its own limits (nesting in the parser,
+/// depth of comparisons) are 1000.
+pub(crate) const MAX_DEPTH: usize = 1000;
 
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
@@ -94,8 +104,16 @@ impl Reader<'_> {
     }
 
     fn value(&mut self) -> Result<Value, String> {
-        // Nesting has no limit here (as in the reference), so grow the stack as needed.
         stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.value_inner())
+    }
+
+    /// Enters an array or object.
+    fn enter(&mut self) -> Result<(), String> {
+        if self.depth == MAX_DEPTH {
+            return Err(format!("nesting exceeds {MAX_DEPTH} levels"));
+        }
+        self.depth += 1;
+        Ok(())
     }
 
     fn value_inner(&mut self) -> Result<Value, String> {
@@ -124,6 +142,7 @@ impl Reader<'_> {
 
     fn array(&mut self) -> Result<Value, String> {
         let mut items = Vec::new();
+        self.enter()?;
         self.i += 1; // '['
         if self.next()? != b']' {
             loop {
@@ -139,12 +158,14 @@ impl Reader<'_> {
             }
         }
         self.i += 1; // ']'
+        self.depth -= 1;
         Ok(Value::list(items))
     }
 
     fn object(&mut self) -> Result<Value, String> {
         let dict = Value::dict();
         let d = dict.as_dict().expect("a new dict");
+        self.enter()?;
         self.i += 1; // '{'
         if self.next()? != b'}' {
             loop {
@@ -180,6 +201,7 @@ impl Reader<'_> {
             }
         }
         self.i += 1; // '}'
+        self.depth -= 1;
         Ok(dict)
     }
 

@@ -3,8 +3,9 @@
 //! The cases, in the reference's order of precedence: `None`, bools, ints (any size,
 //! in decimal), floats (Go's `%g`: shortest digits, so `1.0` is `1`; non-finite floats
 //! are an error), strings, dicts (string keys only, written in key order), iterables
-//! (lists, tuples, sets, ranges, iterable host values) as arrays, and host values with
-//! fields as objects with the names sorted. Anything else is an error. A container met
+//! (lists, tuples, sets, ranges, iterable host values) as arrays, and other host values
+//! as objects of their fields (`HostValue::attr_names`, sorted; methods are not
+//! fields). Anything else (functions, bytes) is an error. A container met
 //! again inside itself is a cycle, and an error; the same container twice side by side
 //! is fine.
 //!
@@ -36,9 +37,11 @@ struct Encoder {
     path: HashSet<usize>,
 }
 
-/// The address of a value that can contain itself (lists, dicts and host values).
+/// The address of a container (as the reference, tuples included: a tuple can hold a
+/// list that holds the tuple).
 fn identity(x: &Value) -> Option<usize> {
     match x {
+        Value::Tuple(t) if !t.is_empty() => Some(t.as_ptr() as usize),
         Value::List(l) => Some(&**l as *const _ as usize),
         Value::Dict(d) => Some(&**d as *const _ as usize),
         Value::Host(h) => Some(h.get() as *const _ as *const () as usize),
@@ -103,9 +106,6 @@ impl Encoder {
                     self.array(x.type_name(), &items)?;
                 } else {
                     let mut names = host.attr_names();
-                    if names.is_empty() {
-                        return Err(cannot_encode(x));
-                    }
                     names.sort();
                     names.dedup();
                     self.fields(x, &names)?;
