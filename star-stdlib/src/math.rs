@@ -75,7 +75,9 @@ fn to_int(x: IntOrFloat, round: fn(f64) -> f64) -> Result<Value, Error> {
         return Err(Error::value_error("cannot convert float NaN to integer"));
     }
     if f.is_infinite() {
-        return Err(Error::value_error("cannot convert float infinity to integer"));
+        return Err(Error::value_error(
+            "cannot convert float infinity to integer",
+        ));
     }
     if f.abs() < 9.0e18 {
         return Ok(Value::Int(f as i64));

@@ -23,9 +23,15 @@ fn encode_scalars() {
         ("False", "false"),
         ("-123", "-123"),
         ("0", "0"),
-        ("12345*12345*12345*12345*12345*12345", "3539537889086624823140625"),
+        (
+            "12345*12345*12345*12345*12345*12345",
+            "3539537889086624823140625",
+        ),
         ("-(1 << 100)", "-1267650600228229401496703205376"),
-        ("float(12345*12345*12345*12345*12345*12345)", "3.539537889086625e+24"),
+        (
+            "float(12345*12345*12345*12345*12345*12345)",
+            "3.539537889086625e+24",
+        ),
         ("12.345e67", "1.2345e+68"),
         // Go's %g: integral floats have no decimal point.
         ("1.0", "1"),
@@ -77,12 +83,21 @@ fn encode_containers() {
         ("dict(x = 1, y = 'two')", r#"{"x":1,"y":"two"}"#),
         // Key order, not insertion order; keys compare as bytes.
         ("dict(y = 'two', x = 1)", r#"{"x":1,"y":"two"}"#),
-        (r#"{"b": 1, "a": 2, "B": 3, "é": 4, "": 5}"#, r#"{"":5,"B":3,"a":2,"b":1,"é":4}"#),
+        (
+            r#"{"b": 1, "a": 2, "B": 3, "é": 4, "": 5}"#,
+            r#"{"":5,"B":3,"a":2,"b":1,"é":4}"#,
+        ),
         ("struct(y = 'two', x = 1)", r#"{"x":1,"y":"two"}"#),
         ("struct()", "{}"),
-        ("struct(a = [struct(b = None)], c = {'d': (1.5,)})", r#"{"a":[{"b":null}],"c":{"d":[1.5]}}"#),
+        (
+            "struct(a = [struct(b = None)], c = {'d': (1.5,)})",
+            r#"{"a":[{"b":null}],"c":{"d":[1.5]}}"#,
+        ),
         // The same list twice, side by side, is not a cycle.
-        ("[[1], [1]] if False else (lambda l: [l, {'k': l}])([1])", r#"[[1],{"k":[1]}]"#),
+        (
+            "[[1], [1]] if False else (lambda l: [l, {'k': l}])([1])",
+            r#"[[1],{"k":[1]}]"#,
+        ),
     ];
     for (expr, want) in cases {
         assert_eq!(eval_str(&format!("json.encode({expr})")), want, "{expr}");
@@ -333,9 +348,11 @@ ok = t[:4] == "[[[[" and t[-4:] == "]]]]" and len(t) > 6000
 
     // Decoding accepts 1000 levels, and not one more (the reference has no limit).
     let ok = format!("{}{}", "[".repeat(1000), "]".repeat(1000));
-    let m = run(&format!("v = json.decode('{ok}')
+    let m = run(&format!(
+        "v = json.decode('{ok}')
 back = json.encode(v)
-"));
+"
+    ));
     assert_eq!(m.get("back").unwrap().to_str(), ok);
     let deep = format!("{}[1]{}", "[{\"a\":".repeat(500), "}]".repeat(500));
     assert_eq!(
@@ -347,7 +364,7 @@ back = json.encode(v)
 
     // The indenter, like Go's scanner, refuses more than 10000 levels.
     let text = format!("{}{}", "[".repeat(10001), "]".repeat(10001));
-    let err = error(&format!("json.indent('{text}')"));
+    let err = error(&format!("json.indent('{text}', indent = '')"));
     assert_eq!(err, "json.indent: invalid character '[' exceeded max depth");
 }
 
@@ -357,6 +374,9 @@ fn help() {
     let help = m.help();
     assert!(help.starts_with("module json\n"), "{help}");
     assert!(help.contains("decode(x, /, default=Unset)"), "{help}");
-    assert!(help.contains("indent(str, /, *, prefix=\"\", indent=\"\\t\")"), "{help}");
+    assert!(
+        help.contains("indent(str, /, *, prefix=\"\", indent=\"\\t\")"),
+        "{help}"
+    );
     let _ = eval("json.encode");
 }

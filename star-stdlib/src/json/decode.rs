@@ -428,13 +428,25 @@ mod tests {
     fn errors_and_offsets() {
         assert_eq!(err(b""), "at offset 0, unexpected end of file");
         assert_eq!(err(b"nul"), "at offset 0, unexpected character 'n'");
-        assert_eq!(err(b"\"\\u12\""), "at offset 6, invalid character '\"' in \\u hexadecimal character escape");
-        assert_eq!(err(b"\"\xc3\xa9\x01\""), "at offset 5, invalid character '\\x01' in string literal");
-        assert_eq!(err(b"\"\\'\""), "at offset 4, invalid character '\\'' in string escape code");
+        assert_eq!(
+            err(b"\"\\u12\""),
+            "at offset 6, invalid character '\"' in \\u hexadecimal character escape"
+        );
+        assert_eq!(
+            err(b"\"\xc3\xa9\x01\""),
+            "at offset 5, invalid character '\\x01' in string literal"
+        );
+        assert_eq!(
+            err(b"\"\\'\""),
+            "at offset 4, invalid character '\\'' in string escape code"
+        );
         assert_eq!(err(b"\xc3"), "at offset 0, unexpected character '\u{c3}'");
         assert_eq!(err(b"\x7f"), "at offset 0, unexpected character '\\x7f'");
         assert_eq!(err(b"\x85"), "at offset 0, unexpected character '\\u0085'");
-        assert_eq!(err(b"{1:2}"), "at offset 2, got int for object key, want string");
+        assert_eq!(
+            err(b"{1:2}"),
+            "at offset 2, got int for object key, want string"
+        );
         assert_eq!(err(b"1e400"), "at offset 5, invalid number: 1e400");
         assert_eq!(err(b"1e"), "at offset 2, invalid number: 1e");
         assert_eq!(err(b"[1,\n"), "at offset 4, unexpected end of file");

@@ -305,7 +305,10 @@ impl Scanner {
             self.state = State::InString;
             return Ok(Op::BeginLiteral);
         }
-        Err(string_error(c, "looking for beginning of object key string"))
+        Err(string_error(
+            c,
+            "looking for beginning of object key string",
+        ))
     }
 
     fn end_value(&mut self, c: u8) -> Result<Op, String> {
@@ -379,8 +382,10 @@ impl Scanner {
 fn newline(out: &mut Vec<u8>, prefix: &[u8], indent: &[u8], depth: usize) {
     out.push(b'\n');
     out.extend_from_slice(prefix);
-    for _ in 0..depth {
-        out.extend_from_slice(indent);
+    if !indent.is_empty() {
+        for _ in 0..depth {
+            out.extend_from_slice(indent);
+        }
     }
 }
 
@@ -471,21 +476,45 @@ mod tests {
         let cases = [
             ("", "unexpected end of JSON input"),
             ("[1,", "unexpected end of JSON input"),
-            ("tru", "invalid character ' ' in literal true (expecting 'e')"),
-            ("trux", "invalid character 'x' in literal true (expecting 'e')"),
-            ("nul", "invalid character ' ' in literal null (expecting 'l')"),
+            (
+                "tru",
+                "invalid character ' ' in literal true (expecting 'e')",
+            ),
+            (
+                "trux",
+                "invalid character 'x' in literal true (expecting 'e')",
+            ),
+            (
+                "nul",
+                "invalid character ' ' in literal null (expecting 'l')",
+            ),
             ("!", "invalid character '!' looking for beginning of value"),
             ("[1 2]", "invalid character '2' after array element"),
-            ("{1:2}", "invalid character '1' looking for beginning of object key string"),
+            (
+                "{1:2}",
+                "invalid character '1' looking for beginning of object key string",
+            ),
             (r#"{"a" 1}"#, "invalid character '1' after object key"),
-            (r#"{"a":1 "b":2}"#, "invalid character '\"' after object key:value pair"),
+            (
+                r#"{"a":1 "b":2}"#,
+                "invalid character '\"' after object key:value pair",
+            ),
             ("1 2", "invalid character '2' after top-level value"),
             ("-x", "invalid character 'x' in numeric literal"),
-            ("1.x", "invalid character 'x' after decimal point in numeric literal"),
-            ("1ex", "invalid character 'x' in exponent of numeric literal"),
+            (
+                "1.x",
+                "invalid character 'x' after decimal point in numeric literal",
+            ),
+            (
+                "1ex",
+                "invalid character 'x' in exponent of numeric literal",
+            ),
             ("01", "invalid character '1' after top-level value"),
             ("\"\\x\"", "invalid character 'x' in string escape code"),
-            ("\"\\u12x\"", "invalid character 'x' in \\u hexadecimal character escape"),
+            (
+                "\"\\u12x\"",
+                "invalid character 'x' in \\u hexadecimal character escape",
+            ),
             ("\"\t\"", "invalid character '\\t' in string literal"),
         ];
         for (src, want) in cases {
@@ -493,7 +522,7 @@ mod tests {
         }
         let deep = "[".repeat(MAX_DEPTH + 1);
         assert_eq!(
-            ind(&deep).unwrap_err(),
+            check(deep.as_bytes()).unwrap_err(),
             "invalid character '[' exceeded max depth"
         );
         let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
