@@ -10,7 +10,13 @@
 //!   character (of any size) and floats otherwise. With `default`, invalid text yields
 //!   `default` instead of an error.
 //! - `indent(str, *, prefix="", indent="\t")` pretty-prints JSON text, and
-//!   `encode_indent(x, *, prefix="", indent="\t")` is `indent(encode(x), ...)`.
+//!   `encode_indent(x, *, prefix="", indent="\t")` is `indent(encode(x), ...)`
+//!   (a Bazel function that starlark-go does not have).
+//!
+//! Where this differs from starlark-go: `encode_indent` exists; `decode` refuses nesting
+//! deeper than 1000 levels; the byte 0x7f is written as it is, where starlark-go writes
+//! `\x7f`, which is not JSON; `bytes` cannot be encoded (starlark-go fails on its
+//! `elems` method); host values are objects of their fields only, not their methods.
 //!
 //! Errors read as the reference reads them: `json.encode: in dict key "r": cycle in JSON
 //! structure`, `json.decode: at offset 4, unexpected character 'f' after value`,
@@ -22,10 +28,8 @@ mod decode;
 mod encode;
 mod indent;
 
-pub use decode::Fallback;
-
-/// The module, as a value scripts can use once a host predeclares it: `dir(json)` is
-/// `["decode", "encode", "encode_indent", "indent"]`.
+/// The `json` module (`Value::from(json::module())` is the value to predeclare):
+/// `dir(json)` is `["decode", "encode", "encode_indent", "indent"]`.
 pub fn module() -> NativeModule {
     functions::module()
 }

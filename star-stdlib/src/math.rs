@@ -8,13 +8,18 @@
 //! (`math.log(0)`), as in Go; the errors are for arguments of the wrong type (`got
 //! string, want float or int`), for `ceil` and `floor` of a non-finite float (`cannot
 //! convert float infinity to integer`), and for `log` in base 1 (`division by zero`).
+//!
+//! The functions are Rust's (the platform's maths library) and, for `gamma` and
+//! `remainder`, the `libm` crate's, where Go has its own implementations: results agree
+//! with the reference's tests and at special values (infinities, NaN, zeros, small
+//! integers), and elsewhere may differ in the last bit.
 
 use num_bigint::BigInt;
 use num_traits::{FromPrimitive, ToPrimitive};
 use star_core::value::{ConvError, FromValue, NativeModule};
 use star_core::{Error, Value};
 
-/// The module, as a value scripts can use once a host predeclares it.
+/// The `math` module (`Value::from(math::module())` is the value to predeclare).
 pub fn module() -> NativeModule {
     functions::module()
 }
@@ -45,7 +50,7 @@ impl From<f64> for FloatOrInt {
 }
 
 /// The argument of `ceil` and `floor`: an int (kept exact) or a float.
-pub enum IntOrFloat {
+pub(crate) enum IntOrFloat {
     /// An int, of any size.
     Int(Value),
     /// A float.

@@ -18,11 +18,11 @@ use star_core::Value;
 use super::indent::{go_quote_char, string_error};
 
 /// The `default` argument of `decode`: absent, or a value (which may be `None`).
-pub struct Fallback(Option<Value>);
+pub(crate) struct Fallback(Option<Value>);
 
 impl Fallback {
     /// The value given, if any.
-    pub fn into_value(self) -> Option<Value> {
+    pub(crate) fn into_value(self) -> Option<Value> {
         self.0
     }
 }
@@ -37,7 +37,7 @@ impl<'a> FromValue<'a> for Fallback {
 }
 
 /// The absent `default` of `decode` (the name help shows: `default=Unset`).
-pub struct Unset;
+pub(crate) struct Unset;
 
 impl From<Unset> for Fallback {
     fn from(_: Unset) -> Fallback {

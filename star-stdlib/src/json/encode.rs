@@ -10,7 +10,8 @@
 //! is fine.
 //!
 //! Strings are quoted in one of the reference's two ways: a string of printable ASCII
-//! only escapes `"` and `\`; any other string escapes as Go's `encoding/json` does
+//! only escapes `"` and `\` (and keeps DEL as it is, where the reference writes `\x7f`,
+//! which is not JSON); any other string escapes as Go's `encoding/json` does
 //! (control characters, `<`, `>`, `&`, U+2028 and U+2029 as `\uXXXX` or the short
 //! escapes, and each byte of invalid UTF-8 as `\ufffd`).
 
