@@ -1,0 +1,119 @@
+//! Running Starlark snippets with `json` and `math` predeclared, plus a few helpers
+//! the snippets use: `eq(got, want)`, `fails(f, want)` (the exact message of the error
+//! `f()` raises) and `struct(**fields)` (a host value with fields).
+
+#![allow(dead_code)]
+
+use star_core::eval::{call_value, Module, Predeclared};
+use star_core::value::{FreezeSafe, HostValue};
+use star_core::{star_builtin, Args, Dialect, Error, ErrorKind, Result, Thread, Value};
+
+/// Fails unless `got == want`, saying both.
+#[star_builtin(signature = (got, want, /))]
+fn eq(got: Value, want: Value) -> Result<()> {
+    if got.equals(&want)? {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorKind::Fail,
+            format!("eq: got {}, want {}", got.repr(), want.repr()),
+        ))
+    }
+}
+
+/// Fails unless calling `f` fails with exactly the message `want`.
+#[star_builtin(signature = (f, want, /))]
+fn fails(thread: &mut Thread, f: Value, want: &str) -> Result<()> {
+    match call_value(thread, &f, &Args::positional(&[])) {
+        Ok(v) => Err(Error::new(
+            ErrorKind::Fail,
+            format!("fails: got {}, want error {want:?}", v.repr()),
+        )),
+        Err(e) if e.message() == want => Ok(()),
+        Err(e) => Err(Error::new(
+            ErrorKind::Fail,
+            format!("fails: got error {:?}, want {want:?}", e.message()),
+        )),
+    }
+}
+
+/// A struct: named fields, read-only.
+pub struct Struct {
+    fields: Vec<(String, Value)>,
+}
+
+impl HostValue for Struct {
+    fn type_name(&self) -> &'static str {
+        "struct"
+    }
+    fn freeze(&self) {
+        self.freeze_contents();
+    }
+    fn is_frozen(&self) -> bool {
+        self.contents_frozen()
+    }
+    fn attr(&self, name: &str) -> Option<Value> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+    fn attr_names(&self) -> Vec<String> {
+        self.fields.iter().map(|(n, _)| n.clone()).collect()
+    }
+}
+
+// SAFETY: the field list never changes; the values are frozen by `freeze_contents`.
+unsafe impl FreezeSafe for Struct {
+    fn freeze_contents(&self) {
+        self.fields.iter().for_each(|(_, v)| v.freeze());
+    }
+    fn contents_frozen(&self) -> bool {
+        self.fields.iter().all(|(_, v)| v.is_frozen())
+    }
+}
+
+/// A value with the given fields.
+#[star_builtin(name = "struct", signature = (**fields))]
+fn make_struct(fields: Vec<(String, Value)>) -> Value {
+    Value::host(Struct { fields })
+}
+
+fn env() -> Predeclared {
+    Predeclared::new()
+        .with("json", Value::from(star_stdlib::json::module()))
+        .with("math", Value::from(star_stdlib::math::module()))
+        .with("eq", Value::Builtin(&eq::BUILTIN))
+        .with("fails", Value::Builtin(&fails::BUILTIN))
+        .with("struct", Value::Builtin(&make_struct::BUILTIN))
+}
+
+/// Runs `src`, panicking with the message if it fails.
+pub fn run(src: &str) -> Module {
+    let mut module = Module::new("test.star", env(), Dialect::extended());
+    let mut thread = Thread::new("test");
+    if let Err(e) = module.exec(&mut thread, src) {
+        panic!("{}", e.render(src, false));
+    }
+    module
+}
+
+/// The value of a Starlark expression.
+pub fn eval(expr: &str) -> Value {
+    run(&format!("x = {expr}\n")).get("x").unwrap()
+}
+
+/// The `str` of a Starlark expression's value.
+pub fn eval_str(expr: &str) -> String {
+    eval(expr).to_str()
+}
+
+/// The message of the error that running `src` raises.
+pub fn error(src: &str) -> String {
+    let mut module = Module::new("test.star", env(), Dialect::extended());
+    let mut thread = Thread::new("test");
+    match module.exec(&mut thread, src) {
+        Ok(()) => panic!("no error from {src:?}"),
+        Err(e) => e.message(),
+    }
+}
