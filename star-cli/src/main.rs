@@ -17,7 +17,7 @@ use clap::{Args, Parser, Subcommand};
 use star_core::chunked::{self, Mode};
 use star_core::diagnostics::{check_source, render};
 use star_core::dialect::Construct;
-use star_core::eval::{Module, Predeclared};
+use star_core::eval::{FrozenModule, Module, Predeclared};
 use star_core::syntax::{self, dump_module};
 use star_core::{Dialect, Thread, Value};
 
@@ -339,8 +339,22 @@ fn parse(path: &str, resolve: bool, flags: &DialectFlags) -> ExitCode {
     }
 }
 
+/// A native module as `load` gives it: one name, the module itself.
+fn native_module(file: &str, module: star_core::value::NativeModule) -> FrozenModule {
+    let name = module.name().to_string();
+    FrozenModule::from_values(file, [(name, Value::from(module))])
+}
+
 fn test(files: &[String], mode: Mode, ignore_messages: bool) -> ExitCode {
-    let runner = chunked::ExecRunner::new(ignore_messages);
+    let runner = chunked::ExecRunner::new(ignore_messages)
+        .with_module(
+            "json.star",
+            native_module("json.star", star_stdlib::json::module()),
+        )
+        .with_module(
+            "math.star",
+            native_module("math.star", star_stdlib::math::module()),
+        );
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let (mut passed, mut failed) = (0, 0);

@@ -1,8 +1,8 @@
 //! Splits star's front-end time into scan, parse, resolve and drop (for profiling).
-use std::time::Instant;
 use star_bench_compare::{generate, BENCH_SIZE, PREDECLARED};
 use star_core::resolve::{Resolver, StandardNames};
 use star_core::syntax::{parse, ScanOptions, Scanner};
+use std::time::Instant;
 
 fn main() {
     let names = StandardNames {

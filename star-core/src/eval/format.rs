@@ -147,6 +147,8 @@ pub fn percent_format(format: &Str, args: &Value) -> Result<Str> {
             'c' => match &v {
                 Value::Int(n) => match u32::try_from(*n).ok().and_then(char::from_u32) {
                     Some(ch) => s.push(ch),
+                    // Surrogates are not characters: they print as U+FFFD.
+                    None if (0xD800..0xE000).contains(n) => s.push('\u{FFFD}'),
                     None => {
                         return Err(Error::value_error(format!(
                             "%c format: invalid code point {n}"
