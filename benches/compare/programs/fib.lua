@@ -8,7 +8,7 @@ local function fib(n)
 end
 
 local function main()
-  print(fib(30))
+  print(fib(32))
 end
 
 main()

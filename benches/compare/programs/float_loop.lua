@@ -34,8 +34,8 @@ local function integrate(n)
 end
 
 local function main()
-  local iters = mandelbrot(100, 50)
-  local pi = integrate(300000)
+  local iters = mandelbrot(200, 50)
+  local pi = integrate(1200000)
   print(iters + math.tointeger(math.floor(pi * 1000000000)))
 end
 

@@ -3,7 +3,7 @@
 local function main()
   local total = 0
   local x = 12345
-  for i = 0, 1000000 - 1 do
+  for i = 0, 2000000 - 1 do
     x = (x * 1103 + 12345) % 65536
     if i % 3 == 0 then
       total = total + x * 2
@@ -12,7 +12,7 @@ local function main()
     else
       total = total + (x - i % 11)
     end
-    total = total % 1000000007
+    total = total % 2000000007
   end
   print(total)
 end

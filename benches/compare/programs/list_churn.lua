@@ -3,7 +3,7 @@
 
 local function main()
   local total = 0
-  for r = 0, 600 - 1 do
+  for r = 0, 2000 - 1 do
     local xs = {}
     for i = 0, 1000 - 1 do
       xs[#xs + 1] = (i * 7919 + r) % 1009
@@ -29,7 +29,7 @@ local function main()
       if xs[j] == r + 1 then table.remove(xs, j); break end
     end
     table.move(zs, 1, #zs, #xs + 1, xs)
-    total = total + #xs + xs[r + 1] + table.remove(xs, 1)
+    total = total + #xs + xs[r % 1000 + 1] + table.remove(xs, 1)
     local rs = table.move(zs, 1, #zs, 1, {})
     table.sort(rs, function(a, b) return a > b end)
     total = total + rs[1] - rs[#rs]

@@ -41,7 +41,7 @@ end
 local function main()
   local total = 0
   local pieces = {}
-  for i = 0, 60000 - 1 do
+  for i = 0, 200000 - 1 do
     local w = WORDS[i % 8 + 1]
     local s = string.format("%s-%d:%s", w, i, string.upper(w))
     local t = w .. "/" .. tostring(i % 97)

@@ -45,6 +45,32 @@ pub enum Op {
     Binary { op: BinOp, dst: Reg, a: Reg, b: Reg },
     /// `dst = a op b` for `x op= y`: lists extend in place for `+=`.
     InPlace { op: BinOp, dst: Reg, a: Reg, b: Reg },
+    // The common arithmetic and comparisons have instructions of their own, with the
+    // int and float cases inline (`Binary` handles every operator, slowly).
+    /// `dst = a + b`.
+    Add { dst: Reg, a: Reg, b: Reg },
+    /// `dst = a += b` (lists extend in place).
+    AddInPlace { dst: Reg, a: Reg, b: Reg },
+    /// `dst = a - b`.
+    Sub { dst: Reg, a: Reg, b: Reg },
+    /// `dst = a * b`.
+    Mul { dst: Reg, a: Reg, b: Reg },
+    /// `dst = a % b`.
+    Mod { dst: Reg, a: Reg, b: Reg },
+    /// `dst = a // b`.
+    FloorDiv { dst: Reg, a: Reg, b: Reg },
+    /// `dst = a < b`.
+    Lt { dst: Reg, a: Reg, b: Reg },
+    /// `dst = a <= b`.
+    Le { dst: Reg, a: Reg, b: Reg },
+    /// `dst = a > b`.
+    Gt { dst: Reg, a: Reg, b: Reg },
+    /// `dst = a >= b`.
+    Ge { dst: Reg, a: Reg, b: Reg },
+    /// `dst = a == b`.
+    Eq { dst: Reg, a: Reg, b: Reg },
+    /// `dst = a != b`.
+    Ne { dst: Reg, a: Reg, b: Reg },
     /// `pc = target`.
     Jump { target: u32 },
     /// `if truth(cond) { pc = target }`.

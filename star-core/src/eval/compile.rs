@@ -488,15 +488,7 @@ impl<'e> Compiler<'e> {
                 let cur = self.expr_any(lhs);
                 let r = self.expr_any(rhs);
                 let dst = self.plain_local(lhs).unwrap_or_else(|| self.temp());
-                self.emit(
-                    Op::InPlace {
-                        op,
-                        dst,
-                        a: cur,
-                        b: r,
-                    },
-                    op_span,
-                );
+                self.emit(binary_op(op, dst, cur, r, true), op_span);
                 self.store_ident(id, dst, op_span);
             }
             ExprKind::Index { x, index, lbrack } => {
@@ -512,15 +504,7 @@ impl<'e> Compiler<'e> {
                     *lbrack,
                 );
                 let r = self.expr_any(rhs);
-                self.emit(
-                    Op::InPlace {
-                        op,
-                        dst: cur,
-                        a: cur,
-                        b: r,
-                    },
-                    op_span,
-                );
+                self.emit(binary_op(op, cur, cur, r, true), op_span);
                 self.emit(
                     Op::SetIndex {
                         obj: o,
@@ -543,15 +527,7 @@ impl<'e> Compiler<'e> {
                     name.span,
                 );
                 let r = self.expr_any(rhs);
-                self.emit(
-                    Op::InPlace {
-                        op,
-                        dst: cur,
-                        a: cur,
-                        b: r,
-                    },
-                    op_span,
-                );
+                self.emit(binary_op(op, cur, cur, r, true), op_span);
                 self.emit(
                     Op::SetAttr {
                         obj: o,
@@ -735,7 +711,7 @@ impl<'e> Compiler<'e> {
             ExprKind::Binary { op, op_span, x, y } => {
                 let a = self.expr_any(x);
                 let b = self.expr_any(y);
-                self.emit(Op::Binary { op: *op, dst, a, b }, *op_span);
+                self.emit(binary_op(*op, dst, a, b, false), *op_span);
             }
             ExprKind::Cond {
                 cond,
@@ -974,5 +950,27 @@ fn writes_dst_last(e: &Expr) -> bool {
         ExprKind::Binary { op, .. } => !matches!(op, BinOp::And | BinOp::Or),
         ExprKind::Cond { .. } | ExprKind::Comprehension(_) => false,
         _ => true,
+    }
+}
+
+/// The instruction for `a op b` (or `a op= b` when `in_place`): a specialised one for
+/// the common operators, else the generic `Binary`/`InPlace`. Only `+=` (lists extend)
+/// and `|=` (dicts update) differ from the plain operator in place.
+fn binary_op(op: BinOp, dst: Reg, a: Reg, b: Reg, in_place: bool) -> Op {
+    match op {
+        BinOp::Plus if in_place => Op::AddInPlace { dst, a, b },
+        BinOp::Plus => Op::Add { dst, a, b },
+        BinOp::Minus => Op::Sub { dst, a, b },
+        BinOp::Star => Op::Mul { dst, a, b },
+        BinOp::Percent => Op::Mod { dst, a, b },
+        BinOp::SlashSlash => Op::FloorDiv { dst, a, b },
+        BinOp::Lt => Op::Lt { dst, a, b },
+        BinOp::Le => Op::Le { dst, a, b },
+        BinOp::Gt => Op::Gt { dst, a, b },
+        BinOp::Ge => Op::Ge { dst, a, b },
+        BinOp::Eq => Op::Eq { dst, a, b },
+        BinOp::Ne => Op::Ne { dst, a, b },
+        _ if in_place => Op::InPlace { op, dst, a, b },
+        _ => Op::Binary { op, dst, a, b },
     }
 }

@@ -90,7 +90,7 @@ fn is_num(v: &Value) -> bool {
 }
 
 /// Python's float modulo: the result has the sign of the divisor.
-fn float_mod(x: f64, y: f64) -> f64 {
+pub(crate) fn float_mod(x: f64, y: f64) -> f64 {
     let r = x % y;
     if r != 0.0 && (r < 0.0) != (y < 0.0) {
         r + y

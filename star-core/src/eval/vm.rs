@@ -555,6 +555,39 @@ pub(crate) fn run(
             }
         };
     }
+    // `dst = a OP b` with the int and float cases inline when `int`/`float` give a
+    // result, everything else (overflow, division by zero, other types) through
+    // `ops::binary`.
+    macro_rules! arith {
+        ($dst:expr, $a:expr, $b:expr, $op:expr, $int:expr, $float:expr) => {{
+            let v = match (&r!($a), &r!($b)) {
+                (Value::Int(x), Value::Int(y)) => match $int(*x, *y) {
+                    Some(v) => Value::Int(v),
+                    None => tri!(ops::binary($op, &r!($a), &r!($b))),
+                },
+                (Value::Float(x), Value::Float(y)) => match $float(*x, *y) {
+                    Some(v) => Value::Float(v),
+                    None => tri!(ops::binary($op, &r!($a), &r!($b))),
+                },
+                (x, y) => tri!(ops::binary($op, x, y)),
+            };
+            r!($dst) = v;
+        }};
+    }
+    // `dst = a CMP b` with ints and floats inline.
+    macro_rules! compare {
+        ($dst:expr, $a:expr, $b:expr, $op:expr, $cmp:tt) => {{
+            let v = match (&r!($a), &r!($b)) {
+                (Value::Int(x), Value::Int(y)) => x $cmp y,
+                (Value::Float(x), Value::Float(y)) if !x.is_nan() && !y.is_nan() => x $cmp y,
+                (x, y) => match tri!(ops::binary($op, x, y)) {
+                    Value::Bool(b) => b,
+                    _ => false,
+                },
+            };
+            r!($dst) = Value::Bool(v);
+        }};
+    }
     loop {
         let op = ops[pc];
         pc += 1;
@@ -625,27 +658,79 @@ pub(crate) fn run(
                 r!(dst) = v;
             }
             Op::Binary { op, dst, a, b } => {
-                let v = match (op, &r!(a), &r!(b)) {
-                    (BinOp::Plus, Value::Int(x), Value::Int(y)) if x.checked_add(*y).is_some() => {
-                        Value::Int(x + y)
-                    }
-                    (BinOp::Minus, Value::Int(x), Value::Int(y)) if x.checked_sub(*y).is_some() => {
-                        Value::Int(x - y)
-                    }
-                    (BinOp::Lt, Value::Int(x), Value::Int(y)) => Value::Bool(x < y),
-                    (BinOp::Le, Value::Int(x), Value::Int(y)) => Value::Bool(x <= y),
-                    (BinOp::Gt, Value::Int(x), Value::Int(y)) => Value::Bool(x > y),
-                    (BinOp::Ge, Value::Int(x), Value::Int(y)) => Value::Bool(x >= y),
-                    (BinOp::Eq, Value::Int(x), Value::Int(y)) => Value::Bool(x == y),
-                    (BinOp::Plus, Value::Float(x), Value::Float(y)) => Value::Float(x + y),
-                    (BinOp::Star, Value::Float(x), Value::Float(y)) => Value::Float(x * y),
-                    (op, x, y) => tri!(ops::binary(op, x, y)),
-                };
+                let v = tri!(ops::binary(op, &r!(a), &r!(b)));
                 r!(dst) = v;
             }
             Op::InPlace { op, dst, a, b } => {
                 let v = tri!(ops::in_place(op, &r!(a), &r!(b)));
                 r!(dst) = v;
+            }
+            Op::Add { dst, a, b } => arith!(
+                dst,
+                a,
+                b,
+                BinOp::Plus,
+                i64::checked_add,
+                |x: f64, y: f64| Some(x + y)
+            ),
+            Op::AddInPlace { dst, a, b } => {
+                let v = match (&r!(a), &r!(b)) {
+                    (Value::Int(x), Value::Int(y)) if x.checked_add(*y).is_some() => {
+                        Value::Int(x + y)
+                    }
+                    (Value::Float(x), Value::Float(y)) => Value::Float(x + y),
+                    (x, y) => tri!(ops::in_place(BinOp::Plus, x, y)),
+                };
+                r!(dst) = v;
+            }
+            Op::Sub { dst, a, b } => arith!(
+                dst,
+                a,
+                b,
+                BinOp::Minus,
+                i64::checked_sub,
+                |x: f64, y: f64| Some(x - y)
+            ),
+            Op::Mul { dst, a, b } => arith!(
+                dst,
+                a,
+                b,
+                BinOp::Star,
+                i64::checked_mul,
+                |x: f64, y: f64| Some(x * y)
+            ),
+            Op::Mod { dst, a, b } => {
+                arith!(dst, a, b, BinOp::Percent, int_mod, |x: f64, y: f64| {
+                    (y != 0.0).then(|| ops::float_mod(x, y))
+                })
+            }
+            Op::FloorDiv { dst, a, b } => {
+                let v = match (&r!(a), &r!(b)) {
+                    (Value::Int(x), Value::Int(y)) => match int_floordiv(*x, *y) {
+                        Some(q) => Value::Int(q),
+                        None => tri!(ops::binary(BinOp::SlashSlash, &r!(a), &r!(b))),
+                    },
+                    (x, y) => tri!(ops::binary(BinOp::SlashSlash, x, y)),
+                };
+                r!(dst) = v;
+            }
+            Op::Lt { dst, a, b } => compare!(dst, a, b, BinOp::Lt, <),
+            Op::Le { dst, a, b } => compare!(dst, a, b, BinOp::Le, <=),
+            Op::Gt { dst, a, b } => compare!(dst, a, b, BinOp::Gt, >),
+            Op::Ge { dst, a, b } => compare!(dst, a, b, BinOp::Ge, >=),
+            Op::Eq { dst, a, b } => {
+                let v = match (&r!(a), &r!(b)) {
+                    (Value::Int(x), Value::Int(y)) => x == y,
+                    (x, y) => tri!(x.equals(y)),
+                };
+                r!(dst) = Value::Bool(v);
+            }
+            Op::Ne { dst, a, b } => {
+                let v = match (&r!(a), &r!(b)) {
+                    (Value::Int(x), Value::Int(y)) => x != y,
+                    (x, y) => !tri!(x.equals(y)),
+                };
+                r!(dst) = Value::Bool(v);
             }
             Op::Jump { target } => pc = target as usize,
             Op::JumpIfTrue { cond, target } => {
@@ -811,6 +896,34 @@ pub(crate) fn run(
             Op::Return { src } => return Ok(std::mem::take(&mut r!(src))),
         }
     }
+}
+
+/// `x % y` for ints with the sign of `y`, or None to take the slow path (zero).
+#[inline]
+fn int_mod(x: i64, y: i64) -> Option<i64> {
+    if y == 0 {
+        return None;
+    }
+    let m = x.wrapping_rem(y);
+    Some(if m != 0 && ((m < 0) != (y < 0)) {
+        m + y
+    } else {
+        m
+    })
+}
+
+/// `x // y` for ints, rounding down, or None to take the slow path (zero, overflow).
+#[inline]
+fn int_floordiv(x: i64, y: i64) -> Option<i64> {
+    if y == 0 || (x == i64::MIN && y == -1) {
+        return None;
+    }
+    let q = x / y;
+    Some(if x % y != 0 && ((x < 0) != (y < 0)) {
+        q - 1
+    } else {
+        q
+    })
 }
 
 /// Runs a `load` statement: asks the thread's loader for the module and puts the

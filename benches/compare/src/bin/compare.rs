@@ -2,8 +2,9 @@
 //! crate), CPython 3.11 and Lua 5.4, measured side by side in one run. See
 //! ../../../README.md ("Language benchmarks").
 //!
-//! How it measures. Every sample is a fresh child process, started and reaped here with
-//! `wait4`, so each sample also yields that process's peak resident set (`ru_maxrss`):
+//! How it measures. Every sample is a fresh child process, forked and reaped here with
+//! `wait4`, so each sample also yields that process's peak resident set (`ru_maxrss`;
+//! see `Spawn` for why fork rather than posix_spawn):
 //!
 //! * star and starlark-rust run in a child of this same binary (`compare --run-one
 //!   IMPL FILE`), which reads the file, then times parse + resolve/compile + run with
@@ -14,7 +15,8 @@
 //!   start-up is excluded, as it is for the two in-process measurements.
 //! * `startup` is the wall time of a whole process for a one-line program: `star run -c
 //!   'x = 1'` (the release CLI), `compare --run-one starlark startup.star`,
-//!   `python3 -c 'x = 1'` and `lua5.4 -e 'x = 1'`.
+//!   `python3 -c 'x = 1'` and `lua5.4 -e 'x = 1'` (timed on children started with
+//!   posix_spawn, the cheapest start; their memory is taken from forked ones).
 //!
 //! Samples are interleaved: each round runs every benchmark once on every
 //! implementation (in a rotating order), and the rounds repeat `--runs` times. A
@@ -114,7 +116,8 @@ struct Config {
 struct Bench {
     name: String,
     star: PathBuf,
-    python: Option<PathBuf>,
+    /// `NAME.py` if the Starlark file is not valid Python, else `NAME.star`.
+    python: PathBuf,
     lua: Option<PathBuf>,
 }
 
@@ -446,14 +449,7 @@ fn sample_of(p: ProcessResult, in_process: bool, timeout: Duration) -> Sample {
         return Sample::Err(format!("timed out after {} s", timeout.as_secs_f64()));
     }
     if !p.success {
-        let msg = p
-            .stderr
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .unwrap_or("failed with no message")
-            .to_string();
-        return Sample::Err(msg);
+        return Sample::Err(error_line(&p.stderr));
     }
     let mut output = p.stdout;
     let mut time = p.wall;
@@ -473,6 +469,24 @@ fn sample_of(p: ProcessResult, in_process: bool, timeout: Duration) -> Sample {
         max_rss_kib: p.max_rss_kib,
         output: output.trim().to_string(),
     }
+}
+
+/// The line of a failed child's stderr that names the error: star's and starlark-rust's
+/// start with `error`; Python's comes last, after its traceback.
+fn error_line(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let line = lines
+        .iter()
+        .find(|l| l.starts_with("error"))
+        .or_else(|| match lines.first() {
+            Some(l) if l.starts_with("Traceback") => lines.last(),
+            first => first,
+        });
+    line.map_or("failed with no message".to_string(), |l| l.to_string())
 }
 
 // ---------------------------------------------------------------------------------
@@ -503,7 +517,7 @@ fn find_benches(config: &Config) -> Result<Vec<Bench>, String> {
             let py = dir.join(format!("{name}.py"));
             let lua = dir.join(format!("{name}.lua"));
             Bench {
-                python: Some(if py.exists() { py } else { star.clone() }),
+                python: if py.exists() { py } else { star.clone() },
                 lua: lua.exists().then_some(lua),
                 star,
                 name,
@@ -542,11 +556,14 @@ fn version_of(program: &Path, args: &[&str]) -> String {
     }
 }
 
-/// Samples of every (implementation, benchmark) pair, and the interpreters' baselines.
+/// Samples of every (implementation, benchmark) pair, and the baselines.
 struct Samples {
     by_pair: BTreeMap<(String, Impl), Vec<Sample>>,
-    /// Wall times of CPython and Lua running the one-line program (start-up).
-    baseline: BTreeMap<Impl, Vec<Duration>>,
+    /// Wall time and peak RSS (KiB) of each implementation running the one-line program
+    /// the way it runs the benchmarks (star and starlark-rust in `--run-one`
+    /// children). The time is subtracted from CPython's and Lua's times; the RSS is
+    /// subtracted for the "above baseline" memory ratios.
+    baseline: BTreeMap<Impl, Vec<(Duration, u64)>>,
 }
 
 fn run_suite(config: &Config) -> Result<(), String> {
@@ -580,21 +597,24 @@ fn run_suite(config: &Config) -> Result<(), String> {
     };
     for round in 0..config.runs {
         eprintln!("round {}/{}", round + 1, config.runs);
-        // The interpreters' start-up, subtracted from their times.
-        for imp in [Impl::Python, Impl::Lua] {
-            let exe = if imp == Impl::Python {
-                &python
-            } else {
-                &config.lua
+        // The baselines: every implementation running the one-line program.
+        for imp in IMPLS {
+            let mut cmd = match imp {
+                Impl::Star => in_process(&me, "star", &startup_file),
+                Impl::Starlark => in_process(&me, "starlark", &startup_file),
+                Impl::Python => Command::new(&python),
+                Impl::Lua => Command::new(&config.lua),
             };
-            let p = run_process(
-                Command::new(exe).arg(&startup_file),
-                Spawn::Fork,
-                &scratch,
-                config.timeout,
-            );
+            if matches!(imp, Impl::Python | Impl::Lua) {
+                cmd.arg(&startup_file);
+            }
+            let p = run_process(&mut cmd, Spawn::Fork, &scratch, config.timeout);
             if p.success {
-                samples.baseline.entry(imp).or_default().push(p.wall);
+                samples
+                    .baseline
+                    .entry(imp)
+                    .or_default()
+                    .push((p.wall, p.max_rss_kib));
             }
         }
         let rotate = round % IMPLS.len();
@@ -607,24 +627,9 @@ fn run_suite(config: &Config) -> Result<(), String> {
             eprintln!("  {}", bench.name);
             for &imp in &order {
                 let sample = match imp {
-                    Impl::Star | Impl::Starlark => {
-                        let which = if imp == Impl::Star {
-                            "star"
-                        } else {
-                            "starlark"
-                        };
-                        run(
-                            Command::new(&me)
-                                .arg("--run-one")
-                                .arg(which)
-                                .arg(&bench.star),
-                            true,
-                        )
-                    }
-                    Impl::Python => match &bench.python {
-                        Some(f) => run(Command::new(&python).arg(f), false),
-                        None => continue,
-                    },
+                    Impl::Star => run(&mut in_process(&me, "star", &bench.star), true),
+                    Impl::Starlark => run(&mut in_process(&me, "starlark", &bench.star), true),
+                    Impl::Python => run(Command::new(&python).arg(&bench.python), false),
                     Impl::Lua => match &bench.lua {
                         Some(f) => run(Command::new(&config.lua).arg(f), false),
                         None => continue,
@@ -649,11 +654,7 @@ fn run_suite(config: &Config) -> Result<(), String> {
                         c.args(["run", "-c", "x = 1"]);
                         c
                     }
-                    Impl::Starlark => {
-                        let mut c = Command::new(&me);
-                        c.arg("--run-one").arg("starlark").arg(&startup_file);
-                        c
-                    }
+                    Impl::Starlark => in_process(&me, "starlark", &startup_file),
                     Impl::Python => {
                         let mut c = Command::new(&python);
                         c.args(["-c", "x = 1"]);
@@ -711,11 +712,22 @@ fn run_suite(config: &Config) -> Result<(), String> {
             version_of(&python, &["--version"]),
             python.display()
         ),
-        lua: version_of(&config.lua, &["-v"]),
+        lua: version_of(&config.lua, &["-v"])
+            .split_whitespace()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" "),
         star_bin: config.star_bin.display().to_string(),
     };
     print!("{}", report(&header, &names, &samples));
     Ok(())
+}
+
+/// `compare --run-one IMPL FILE`: a child of this binary running `file` in-process.
+fn in_process(me: &Path, imp: &str, file: &Path) -> Command {
+    let mut c = Command::new(me);
+    c.arg("--run-one").arg(imp).arg(file);
+    c
 }
 
 fn print_raw(bench: &str, imp: Impl, sample: &Sample) {
@@ -785,13 +797,7 @@ fn summarise(samples: &Samples, bench: &str, imp: Impl) -> Summary {
     }
     let mut time = median(times).unwrap_or_default();
     if bench != STARTUP && matches!(imp, Impl::Python | Impl::Lua) {
-        let base = samples
-            .baseline
-            .get(&imp)
-            .cloned()
-            .and_then(median)
-            .unwrap_or_default();
-        time = time.saturating_sub(base);
+        time = time.saturating_sub(baseline(samples, imp).0);
     }
     let first = outputs.first().copied().unwrap_or("").to_string();
     let output = if outputs.iter().all(|o| *o == first) {
@@ -804,6 +810,15 @@ fn summarise(samples: &Samples, bench: &str, imp: Impl) -> Summary {
         max_rss_kib: rss,
         output,
     }
+}
+
+/// The median wall time and median peak RSS (KiB) of `imp` on the one-line program.
+fn baseline(samples: &Samples, imp: Impl) -> (Duration, u64) {
+    let list = samples.baseline.get(&imp).cloned().unwrap_or_default();
+    let time = median(list.iter().map(|b| b.0).collect()).unwrap_or_default();
+    let mut rss: Vec<u64> = list.iter().map(|b| b.1).collect();
+    rss.sort_unstable();
+    (time, rss.get(rss.len() / 2).copied().unwrap_or(0))
 }
 
 struct Header {
@@ -842,7 +857,7 @@ fn rss_of(s: &Summary) -> Option<f64> {
 }
 
 /// "ok" if every implementation that ran printed the same; otherwise what differs.
-fn outputs_cell(summaries: &[(Impl, Summary)]) -> String {
+fn outputs_cell(summaries: &BTreeMap<Impl, Summary>) -> String {
     let mut seen: Vec<(Impl, &str)> = Vec::new();
     for (imp, s) in summaries {
         if let Summary::Ok { output, .. } = s {
@@ -877,85 +892,123 @@ fn geomean(xs: &[f64]) -> Option<f64> {
 
 fn report(header: &Header, names: &[String], samples: &Samples) -> String {
     use std::fmt::Write;
-    let mut out = String::new();
     let others = [Impl::Starlark, Impl::Python, Impl::Lua];
-    let _ = writeln!(
-        out,
-        "\n{} — median of {} runs; star = release build of this tree, starlark-rust = \
-         starlark 0.14.2 (standard globals + print, Dialect::Standard), {}, {}.\n",
-        header.date, header.runs, header.python, header.lua
-    );
-    let _ = writeln!(
-        out,
-        "Ratios are other / star: above 1 means star is faster (time) or smaller (memory).\n"
-    );
-    let _ = writeln!(
-        out,
-        "| benchmark | time starlark-rust / star | time CPython / star | time Lua / star \
-         | peak RSS starlark-rust / star | peak RSS CPython / star | peak RSS Lua / star \
-         | outputs |"
-    );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---|");
-    let mut time_ratios: BTreeMap<Impl, Vec<f64>> = BTreeMap::new();
-    let mut rss_ratios: BTreeMap<Impl, Vec<f64>> = BTreeMap::new();
+    let mut main = String::new();
+    let mut net = String::new();
+    let mut absolute = String::new();
     let mut errors = Vec::new();
-    let mut absolute = Vec::new();
+    // Ratios other / star per implementation, for the geometric means (time, peak RSS,
+    // peak RSS above baseline).
+    let mut ratios: [BTreeMap<Impl, Vec<f64>>; 3] = Default::default();
+    let base: BTreeMap<Impl, (Duration, u64)> =
+        IMPLS.iter().map(|&i| (i, baseline(samples, i))).collect();
+    let mib = |kib: f64| kib / 1024.0;
+
     for name in names {
-        let summaries: Vec<(Impl, Summary)> = IMPLS
+        let summaries: BTreeMap<Impl, Summary> = IMPLS
             .iter()
             .map(|&imp| (imp, summarise(samples, name, imp)))
             .collect();
-        let star = &summaries[0].1;
-        let mut row = format!("| {name} |");
-        let measures: [(fn(&Summary) -> Option<f64>, &mut BTreeMap<Impl, Vec<f64>>); 2] =
-            [(time_of, &mut time_ratios), (rss_of, &mut rss_ratios)];
-        for (pick, ratios) in measures {
+        let star = &summaries[&Impl::Star];
+        let net_of = |imp: Impl| -> Option<f64> {
+            rss_of(&summaries[&imp]).map(|r| (r - base[&imp].1 as f64).max(0.0))
+        };
+        let _ = write!(main, "| {name} |");
+        for (k, pick) in [time_of as fn(&Summary) -> Option<f64>, rss_of]
+            .into_iter()
+            .enumerate()
+        {
             for imp in others {
-                let s = &summaries.iter().find(|(i, _)| *i == imp).unwrap().1;
-                let _ = write!(row, " {} |", ratio_cell(s, star, pick));
+                let s = &summaries[&imp];
+                let _ = write!(main, " {} |", ratio_cell(s, star, pick));
                 if let (Some(o), Some(st)) = (pick(s), pick(star)) {
                     if name != STARTUP && st > 0.0 && o > 0.0 {
-                        ratios.entry(imp).or_default().push(o / st);
+                        ratios[k].entry(imp).or_default().push(o / st);
                     }
                 }
             }
         }
-        let _ = writeln!(out, "{row} {} |", outputs_cell(&summaries));
-        let mut abs = format!("| {name} |");
+        let _ = writeln!(main, " {} |", outputs_cell(&summaries));
+
+        if name != STARTUP {
+            let _ = write!(net, "| {name} |");
+            for imp in IMPLS {
+                match net_of(imp) {
+                    Some(n) => write!(net, " {:.1} |", mib(n)),
+                    None => write!(net, " {} |", short_state(&summaries[&imp])),
+                }
+                .ok();
+            }
+            for imp in others {
+                // Below 1 MiB the growth is within page-accounting noise: such figures
+                // count as 1 MiB in the ratio.
+                let cell = match (net_of(imp), net_of(Impl::Star)) {
+                    (Some(o), Some(st)) => {
+                        let r = o.max(1024.0) / st.max(1024.0);
+                        ratios[2].entry(imp).or_default().push(r);
+                        format!("{r:.2}x")
+                    }
+                    _ => short_state(&summaries[&imp]).into(),
+                };
+                let _ = write!(net, " {cell} |");
+            }
+            let _ = writeln!(net);
+        }
+
+        let _ = write!(absolute, "| {name} |");
         for (imp, s) in &summaries {
             match s {
                 Summary::Ok {
                     time, max_rss_kib, ..
-                } => {
-                    let _ = write!(
-                        abs,
-                        " {:.1} ms / {:.1} MiB |",
-                        time.as_secs_f64() * 1e3,
-                        *max_rss_kib as f64 / 1024.0
-                    );
-                }
+                } => write!(
+                    absolute,
+                    " {:.1} ms / {:.1} MiB |",
+                    time.as_secs_f64() * 1e3,
+                    mib(*max_rss_kib as f64)
+                ),
                 Summary::Error(e) => {
-                    let _ = write!(abs, " error |");
                     errors.push(format!("- {} / {name}: {e}", imp.label()));
+                    write!(absolute, " error |")
                 }
-                Summary::Absent => {
-                    let _ = write!(abs, " – |");
-                }
+                Summary::Absent => write!(absolute, " – |"),
             }
+            .ok();
         }
-        absolute.push(abs);
+        let _ = writeln!(absolute);
     }
-    let mut row = "| **geometric mean** |".to_string();
-    for map in [&time_ratios, &rss_ratios] {
-        for imp in others {
-            let cell = match map.get(&imp).and_then(|v| geomean(v).map(|g| (g, v.len()))) {
-                Some((g, n)) => format!("**{g:.2}x** ({n})"),
-                None => "–".into(),
-            };
-            let _ = write!(row, " {cell} |");
-        }
-    }
-    let _ = writeln!(out, "{row} |");
+    let geo_cells = |map: &BTreeMap<Impl, Vec<f64>>| -> String {
+        others
+            .iter()
+            .map(
+                |imp| match map.get(imp).and_then(|v| geomean(v).map(|g| (g, v.len()))) {
+                    Some((g, n)) => format!(" **{g:.2}x** ({n}) |"),
+                    None => " – |".into(),
+                },
+            )
+            .collect()
+    };
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n{} — median of {} runs; star = release build of this tree; starlark-rust = \
+         starlark 0.14.2 (standard globals + print, Dialect::Standard); {}; {}.\n",
+        header.date, header.runs, header.python, header.lua
+    );
+    let _ = writeln!(
+        out,
+        "Ratios are other / star: above 1 means star is faster (time) or smaller \
+         (memory).\n\n\
+         | benchmark | time starlark-rust / star | time CPython / star | time Lua / star \
+         | peak RSS starlark-rust / star | peak RSS CPython / star | peak RSS Lua / star \
+         | outputs |\n|---|---:|---:|---:|---:|---:|---:|---|"
+    );
+    let _ = writeln!(
+        out,
+        "{main}| **geometric mean** |{}{} |",
+        geo_cells(&ratios[0]),
+        geo_cells(&ratios[1])
+    );
     let _ = writeln!(
         out,
         "\nGeometric means are over the benchmarks other than `startup` that both \
@@ -966,27 +1019,34 @@ fn report(header: &Header, names: &[String], samples: &Samples) -> String {
     );
     let _ = writeln!(
         out,
-        "Absolute figures (noisy; for orientation only): median time / largest peak RSS.\n"
+        "Peak RSS above each implementation's baseline (the same process running the \
+         one-line program), MiB, and its ratios (growth below 1 MiB counted as 1 MiB):\n\n\
+         | benchmark | star | starlark-rust | CPython | Lua | starlark-rust / star \
+         | CPython / star | Lua / star |\n|---|---:|---:|---:|---:|---:|---:|---:|"
     );
     let _ = writeln!(
         out,
-        "| benchmark | star | starlark-rust | CPython | Lua |\n|---|---:|---:|---:|---:|"
+        "{net}| **geometric mean** | | | | |{}\n",
+        geo_cells(&ratios[2])
     );
-    for a in absolute {
-        let _ = writeln!(out, "{a}");
-    }
-    let mut base = String::new();
-    for imp in [Impl::Python, Impl::Lua] {
-        if let Some(m) = samples.baseline.get(&imp).cloned().and_then(median) {
-            let _ = write!(base, " {} {:.1} ms;", imp.label(), m.as_secs_f64() * 1e3);
-        }
-    }
-    let _ = writeln!(
+    let _ = write!(
         out,
-        "\nStart-up subtracted from CPython and Lua times (median wall time of the \
-         interpreter running startup.star):{}",
-        base.trim_end_matches(';')
+        "Absolute figures (noisy; for orientation only): median time / largest peak \
+         RSS. CPython and Lua times exclude their start-up (the baseline's median wall \
+         time, subtracted). The baseline row gives whole-process wall times.\n\n\
+         | benchmark | star | starlark-rust | CPython | Lua |\n|---|---:|---:|---:|---:|\n\
+         {absolute}| (baseline: one-line program) |"
     );
+    for imp in IMPLS {
+        let (t, r) = base[&imp];
+        let _ = write!(
+            out,
+            " {:.1} ms / {:.1} MiB |",
+            t.as_secs_f64() * 1e3,
+            mib(r as f64)
+        );
+    }
+    let _ = writeln!(out);
     if !errors.is_empty() {
         let _ = writeln!(out, "\nErrors:\n");
         for e in errors {
@@ -994,6 +1054,14 @@ fn report(header: &Header, names: &[String], samples: &Samples) -> String {
         }
     }
     out
+}
+
+/// A table cell for a pair without a measurement.
+fn short_state(s: &Summary) -> &'static str {
+    match s {
+        Summary::Error(_) => "error",
+        _ => "–",
+    }
 }
 
 /// Today's date (UTC) as YYYY-MM-DD, from the system clock.
