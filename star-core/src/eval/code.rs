@@ -24,94 +24,314 @@ pub const NO_REG: Reg = u32::MAX;
 #[derive(Clone, Copy, Debug)]
 pub enum Op {
     /// `dst = consts[k]`.
-    Const { dst: Reg, k: u32 },
+    Const {
+        dst: Reg,
+        k: u32,
+    },
     /// `dst = src`.
-    Move { dst: Reg, src: Reg },
+    Move {
+        dst: Reg,
+        src: Reg,
+    },
     /// Fails if local `reg` is unbound (used before assignment).
-    CheckLocal { reg: Reg, local: u32 },
+    CheckLocal {
+        reg: Reg,
+        local: u32,
+    },
     /// `dst = globals[slot]` (an error if unbound).
-    LoadGlobal { dst: Reg, slot: u32 },
+    LoadGlobal {
+        dst: Reg,
+        slot: u32,
+    },
     /// `globals[slot] = src`.
-    StoreGlobal { slot: u32, src: Reg },
+    StoreGlobal {
+        slot: u32,
+        src: Reg,
+    },
     /// `dst = cells[local]` for a captured local of this frame (an error if unbound).
-    LoadCell { dst: Reg, local: u32 },
+    LoadCell {
+        dst: Reg,
+        local: u32,
+    },
     /// `cells[local] = src`.
-    StoreCell { local: u32, src: Reg },
+    StoreCell {
+        local: u32,
+        src: Reg,
+    },
     /// `dst = free[i]`, a variable captured from an enclosing function.
-    LoadFree { dst: Reg, index: u32 },
+    LoadFree {
+        dst: Reg,
+        index: u32,
+    },
     /// `dst = op src`.
-    Unary { op: UnaryOp, dst: Reg, src: Reg },
+    Unary {
+        op: UnaryOp,
+        dst: Reg,
+        src: Reg,
+    },
     /// `dst = a op b` (not `and`/`or`, which compile to jumps).
-    Binary { op: BinOp, dst: Reg, a: Reg, b: Reg },
+    Binary {
+        op: BinOp,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// `dst = a op b` for `x op= y`: lists extend in place for `+=`.
-    InPlace { op: BinOp, dst: Reg, a: Reg, b: Reg },
+    InPlace {
+        op: BinOp,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
     // The common arithmetic and comparisons have instructions of their own, with the
     // int and float cases inline (`Binary` handles every operator, slowly).
     /// `dst = a + b`.
-    Add { dst: Reg, a: Reg, b: Reg },
+    Add {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// `dst = a += b` (lists extend in place).
-    AddInPlace { dst: Reg, a: Reg, b: Reg },
+    AddInPlace {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// `dst = a - b`.
-    Sub { dst: Reg, a: Reg, b: Reg },
+    Sub {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// `dst = a * b`.
-    Mul { dst: Reg, a: Reg, b: Reg },
+    Mul {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// `dst = a % b`.
-    Mod { dst: Reg, a: Reg, b: Reg },
+    Mod {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// `dst = a // b`.
-    FloorDiv { dst: Reg, a: Reg, b: Reg },
+    FloorDiv {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// `dst = a < b`.
-    Lt { dst: Reg, a: Reg, b: Reg },
+    Lt {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// `dst = a <= b`.
-    Le { dst: Reg, a: Reg, b: Reg },
+    Le {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// `dst = a > b`.
-    Gt { dst: Reg, a: Reg, b: Reg },
+    Gt {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// `dst = a >= b`.
-    Ge { dst: Reg, a: Reg, b: Reg },
+    Ge {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// `dst = a == b`.
-    Eq { dst: Reg, a: Reg, b: Reg },
+    Eq {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// `dst = a != b`.
-    Ne { dst: Reg, a: Reg, b: Reg },
+    Ne {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    // The same with a constant right operand (`n - 1`, `i < 10`): `b` is `consts[k]`.
+    AddK {
+        dst: Reg,
+        a: Reg,
+        k: u32,
+    },
+    SubK {
+        dst: Reg,
+        a: Reg,
+        k: u32,
+    },
+    MulK {
+        dst: Reg,
+        a: Reg,
+        k: u32,
+    },
+    ModK {
+        dst: Reg,
+        a: Reg,
+        k: u32,
+    },
+    FloorDivK {
+        dst: Reg,
+        a: Reg,
+        k: u32,
+    },
+    LtK {
+        dst: Reg,
+        a: Reg,
+        k: u32,
+    },
+    LeK {
+        dst: Reg,
+        a: Reg,
+        k: u32,
+    },
+    GtK {
+        dst: Reg,
+        a: Reg,
+        k: u32,
+    },
+    GeK {
+        dst: Reg,
+        a: Reg,
+        k: u32,
+    },
+    EqK {
+        dst: Reg,
+        a: Reg,
+        k: u32,
+    },
+    NeK {
+        dst: Reg,
+        a: Reg,
+        k: u32,
+    },
     /// `pc = target`.
-    Jump { target: u32 },
+    Jump {
+        target: u32,
+    },
     /// `if truth(cond) { pc = target }`.
-    JumpIfTrue { cond: Reg, target: u32 },
+    JumpIfTrue {
+        cond: Reg,
+        target: u32,
+    },
     /// `if !truth(cond) { pc = target }`.
-    JumpIfFalse { cond: Reg, target: u32 },
+    JumpIfFalse {
+        cond: Reg,
+        target: u32,
+    },
     /// `dst = call(calls[desc])`.
-    Call { dst: Reg, desc: u32 },
+    Call {
+        dst: Reg,
+        desc: u32,
+    },
     /// `dst = obj.names[name]`.
-    GetAttr { dst: Reg, obj: Reg, name: u32 },
+    GetAttr {
+        dst: Reg,
+        obj: Reg,
+        name: u32,
+    },
     /// `obj.names[name] = src`.
-    SetAttr { obj: Reg, name: u32, src: Reg },
+    SetAttr {
+        obj: Reg,
+        name: u32,
+        src: Reg,
+    },
     /// `dst = obj[key]`.
-    Index { dst: Reg, obj: Reg, key: Reg },
+    Index {
+        dst: Reg,
+        obj: Reg,
+        key: Reg,
+    },
     /// `obj[key] = src`.
-    SetIndex { obj: Reg, key: Reg, src: Reg },
+    SetIndex {
+        obj: Reg,
+        key: Reg,
+        src: Reg,
+    },
     /// `dst = obj[lo:hi:step]` with the three bounds in `lo`, `lo+1`, `lo+2`
     /// (`None` when absent).
-    Slice { dst: Reg, obj: Reg, lo: Reg },
+    Slice {
+        dst: Reg,
+        obj: Reg,
+        lo: Reg,
+    },
     /// `dst = [start..start+n]`.
-    MakeList { dst: Reg, start: Reg, n: u32 },
+    MakeList {
+        dst: Reg,
+        start: Reg,
+        n: u32,
+    },
     /// `dst = (start..start+n)`.
-    MakeTuple { dst: Reg, start: Reg, n: u32 },
+    MakeTuple {
+        dst: Reg,
+        start: Reg,
+        n: u32,
+    },
     /// `dst = {k0: v0, ...}` from `n` key/value register pairs at `start`.
-    MakeDict { dst: Reg, start: Reg, n: u32 },
+    MakeDict {
+        dst: Reg,
+        start: Reg,
+        n: u32,
+    },
     /// `list.append(src)` (comprehensions).
-    Append { list: Reg, src: Reg },
+    Append {
+        list: Reg,
+        src: Reg,
+    },
     /// `dict[key] = src` (comprehensions).
-    DictSet { dict: Reg, key: Reg, src: Reg },
+    DictSet {
+        dict: Reg,
+        key: Reg,
+        src: Reg,
+    },
     /// `dict[key] = src` for an entry of a dict literal: a duplicate key is an error.
-    DictAdd { dict: Reg, key: Reg, src: Reg },
+    DictAdd {
+        dict: Reg,
+        key: Reg,
+        src: Reg,
+    },
     /// Starts iterating `src` in iterator slot `slot`.
-    IterStart { slot: u32, src: Reg },
+    IterStart {
+        slot: u32,
+        src: Reg,
+    },
     /// `dst = next(iter slot)`, or `pc = end` when exhausted.
-    IterNext { slot: u32, dst: Reg, end: u32 },
+    IterNext {
+        slot: u32,
+        dst: Reg,
+        end: u32,
+    },
+    /// `dst = next(iter slot)` and `pc = body`, or fall through when exhausted (the
+    /// bottom of a `for` loop).
+    IterLoop {
+        slot: u32,
+        dst: Reg,
+        body: u32,
+    },
     /// Ends the iteration in `slot` (so the collection may be mutated again).
-    IterEnd { slot: u32 },
+    IterEnd {
+        slot: u32,
+    },
     /// Unpacks the iterable `src` into `n` registers at `dst`.
-    Unpack { src: Reg, dst: Reg, n: u32 },
+    Unpack {
+        src: Reg,
+        dst: Reg,
+        n: u32,
+    },
     /// `dst = the function protos[proto]`, with defaults in registers at `defaults`.
-    MakeFunction { dst: Reg, proto: u32, defaults: Reg },
+    MakeFunction {
+        dst: Reg,
+        proto: u32,
+        defaults: Reg,
+    },
     /// Concatenates the string forms of `n` registers at `start` (f-strings), using the
     /// conversions in `formats[fmt]`.
     Format {
@@ -121,9 +341,14 @@ pub enum Op {
         fmt: u32,
     },
     /// `load(...)` statement number `index` of the module: binds registers at `dst`.
-    Load { index: u32, dst: Reg },
+    Load {
+        index: u32,
+        dst: Reg,
+    },
     /// Returns `src`.
-    Return { src: Reg },
+    Return {
+        src: Reg,
+    },
 }
 
 /// The operands of a call instruction.

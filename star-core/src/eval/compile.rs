@@ -37,8 +37,10 @@ pub trait Environment {
 }
 
 struct Loop {
-    /// Where `continue` jumps.
-    continue_target: u32,
+    /// Where `continue` jumps, if known when the body is compiled (`while`).
+    continue_target: Option<u32>,
+    /// `continue` jumps to patch once the target is known (`for`).
+    continues: Vec<usize>,
     /// `break` jumps to patch.
     breaks: Vec<usize>,
     /// The loop's iterator slot (for `break` to release), if a `for` loop.
@@ -218,6 +220,18 @@ impl<'e> Compiler<'e> {
         self.code.consts.len() as u32 - 1
     }
 
+    /// The constant index of `e` if it is a number or string literal (a right operand
+    /// that instructions with a constant operand can take directly).
+    fn literal_operand(&mut self, e: &Expr) -> Option<u32> {
+        let v = match &e.kind {
+            ExprKind::Int(i) => Value::Int(*i),
+            ExprKind::Float(f) => Value::Float(*f),
+            ExprKind::String(s) => Value::Str(Str::from_bytes(s)),
+            _ => return None,
+        };
+        Some(self.constant(v))
+    }
+
     fn name(&mut self, n: &str) -> u32 {
         if let Some(i) = self
             .code
@@ -292,15 +306,18 @@ impl<'e> Compiler<'e> {
                 }
             }
             StmtKind::For { vars, iter, body } => {
+                // IterNext (exit if empty); body: ...; IterLoop (next, back to body).
+                // The loop test sits at the bottom, so an iteration costs one jump.
                 let it = self.expr_any(iter);
                 let slot = self.iter_depth;
                 self.iter_depth += 1;
                 self.code.niters = self.code.niters.max(self.iter_depth);
                 self.emit(Op::IterStart { slot, src: it }, iter.span);
                 self.next = mark;
-                let x = self.temp();
-                let top = self.here();
-                let next = self.emit(
+                // A plain local loop variable receives the elements directly.
+                let direct = self.plain_local(vars);
+                let x = direct.unwrap_or_else(|| self.temp());
+                let first = self.emit(
                     Op::IterNext {
                         slot,
                         dst: x,
@@ -309,18 +326,33 @@ impl<'e> Compiler<'e> {
                     s.span,
                 );
                 let saved = self.assigned.clone();
-                self.assign(vars, x, vars.span);
+                let body_top = self.here();
+                match direct {
+                    Some(r) => self.assigned[r as usize] = true,
+                    None => self.assign(vars, x, vars.span),
+                }
                 self.loops.push(Loop {
-                    continue_target: top,
+                    continue_target: None,
+                    continues: Vec::new(),
                     breaks: Vec::new(),
                     iter_slot: Some(slot),
                 });
                 self.stmts(body);
                 self.assigned = saved;
-                self.emit(Op::Jump { target: top }, s.span);
-                let end = self.here();
-                self.patch(next, end);
                 let l = self.loops.pop().expect("loop");
+                for c in l.continues {
+                    self.patch_here(c);
+                }
+                self.emit(
+                    Op::IterLoop {
+                        slot,
+                        dst: x,
+                        body: body_top,
+                    },
+                    s.span,
+                );
+                let end = self.here();
+                self.patch(first, end);
                 for b in l.breaks {
                     self.patch(b, end);
                 }
@@ -332,7 +364,8 @@ impl<'e> Compiler<'e> {
                 let jf = self.emit(Op::JumpIfFalse { cond: c, target: 0 }, cond.span);
                 self.next = mark;
                 self.loops.push(Loop {
-                    continue_target: top,
+                    continue_target: Some(top),
+                    continues: Vec::new(),
                     breaks: Vec::new(),
                     iter_slot: None,
                 });
@@ -367,8 +400,18 @@ impl<'e> Compiler<'e> {
                 }
             }
             StmtKind::Continue => {
-                let target = self.loops.last().map_or(0, |l| l.continue_target);
-                self.emit(Op::Jump { target }, s.span);
+                let target = self.loops.last().and_then(|l| l.continue_target);
+                let j = self.emit(
+                    Op::Jump {
+                        target: target.unwrap_or(0),
+                    },
+                    s.span,
+                );
+                if target.is_none() {
+                    if let Some(l) = self.loops.last_mut() {
+                        l.continues.push(j);
+                    }
+                }
             }
             StmtKind::Pass => {}
             StmtKind::Load {
@@ -710,8 +753,18 @@ impl<'e> Compiler<'e> {
             }
             ExprKind::Binary { op, op_span, x, y } => {
                 let a = self.expr_any(x);
-                let b = self.expr_any(y);
-                self.emit(binary_op(*op, dst, a, b, false), *op_span);
+                let with_k = match has_constant_form(*op) {
+                    true => self.literal_operand(y),
+                    false => None,
+                };
+                let instr = match with_k {
+                    Some(k) => binary_op_k(*op, dst, a, k),
+                    None => {
+                        let b = self.expr_any(y);
+                        binary_op(*op, dst, a, b, false)
+                    }
+                };
+                self.emit(instr, *op_span);
             }
             ExprKind::Cond {
                 cond,
@@ -972,5 +1025,32 @@ fn binary_op(op: BinOp, dst: Reg, a: Reg, b: Reg, in_place: bool) -> Op {
         BinOp::Ne => Op::Ne { dst, a, b },
         _ if in_place => Op::InPlace { op, dst, a, b },
         _ => Op::Binary { op, dst, a, b },
+    }
+}
+
+/// Whether `op` has an instruction taking a constant right operand.
+fn has_constant_form(op: BinOp) -> bool {
+    use BinOp::*;
+    matches!(
+        op,
+        Plus | Minus | Star | Percent | SlashSlash | Lt | Le | Gt | Ge | Eq | Ne
+    )
+}
+
+/// The instruction for `a op consts[k]` (`op` has a constant form).
+fn binary_op_k(op: BinOp, dst: Reg, a: Reg, k: u32) -> Op {
+    match op {
+        BinOp::Plus => Op::AddK { dst, a, k },
+        BinOp::Minus => Op::SubK { dst, a, k },
+        BinOp::Star => Op::MulK { dst, a, k },
+        BinOp::Percent => Op::ModK { dst, a, k },
+        BinOp::SlashSlash => Op::FloorDivK { dst, a, k },
+        BinOp::Lt => Op::LtK { dst, a, k },
+        BinOp::Le => Op::LeK { dst, a, k },
+        BinOp::Gt => Op::GtK { dst, a, k },
+        BinOp::Ge => Op::GeK { dst, a, k },
+        BinOp::Eq => Op::EqK { dst, a, k },
+        BinOp::Ne => Op::NeK { dst, a, k },
+        _ => unreachable!("no constant form for {op:?}"),
     }
 }

@@ -542,9 +542,16 @@ pub(crate) fn run(
     }
     let ops = &code.ops[..];
     let mut pc = 0usize;
+    let nregs = regs.len();
     macro_rules! r {
         ($i:expr) => {
-            regs[$i as usize]
+            regs[{
+                let i = $i as usize;
+                if i >= nregs {
+                    unsafe { std::hint::unreachable_unchecked() }
+                }
+                i
+            }]
         };
     }
     macro_rules! tri {
@@ -560,14 +567,14 @@ pub(crate) fn run(
     // `ops::binary`.
     macro_rules! arith {
         ($dst:expr, $a:expr, $b:expr, $op:expr, $int:expr, $float:expr) => {{
-            let v = match (&r!($a), &r!($b)) {
+            let v = match (&r!($a), $b) {
                 (Value::Int(x), Value::Int(y)) => match $int(*x, *y) {
                     Some(v) => Value::Int(v),
-                    None => tri!(ops::binary($op, &r!($a), &r!($b))),
+                    None => tri!(ops::binary($op, &r!($a), $b)),
                 },
                 (Value::Float(x), Value::Float(y)) => match $float(*x, *y) {
                     Some(v) => Value::Float(v),
-                    None => tri!(ops::binary($op, &r!($a), &r!($b))),
+                    None => tri!(ops::binary($op, &r!($a), $b)),
                 },
                 (x, y) => tri!(ops::binary($op, x, y)),
             };
@@ -577,7 +584,7 @@ pub(crate) fn run(
     // `dst = a CMP b` with ints and floats inline.
     macro_rules! compare {
         ($dst:expr, $a:expr, $b:expr, $op:expr, $cmp:tt) => {{
-            let v = match (&r!($a), &r!($b)) {
+            let v = match (&r!($a), $b) {
                 (Value::Int(x), Value::Int(y)) => x $cmp y,
                 (Value::Float(x), Value::Float(y)) if !x.is_nan() && !y.is_nan() => x $cmp y,
                 (x, y) => match tri!(ops::binary($op, x, y)) {
@@ -668,7 +675,7 @@ pub(crate) fn run(
             Op::Add { dst, a, b } => arith!(
                 dst,
                 a,
-                b,
+                &r!(b),
                 BinOp::Plus,
                 i64::checked_add,
                 |x: f64, y: f64| Some(x + y)
@@ -686,7 +693,7 @@ pub(crate) fn run(
             Op::Sub { dst, a, b } => arith!(
                 dst,
                 a,
-                b,
+                &r!(b),
                 BinOp::Minus,
                 i64::checked_sub,
                 |x: f64, y: f64| Some(x - y)
@@ -694,30 +701,28 @@ pub(crate) fn run(
             Op::Mul { dst, a, b } => arith!(
                 dst,
                 a,
-                b,
+                &r!(b),
                 BinOp::Star,
                 i64::checked_mul,
                 |x: f64, y: f64| Some(x * y)
             ),
             Op::Mod { dst, a, b } => {
-                arith!(dst, a, b, BinOp::Percent, int_mod, |x: f64, y: f64| {
+                arith!(dst, a, &r!(b), BinOp::Percent, int_mod, |x: f64, y: f64| {
                     (y != 0.0).then(|| ops::float_mod(x, y))
                 })
             }
-            Op::FloorDiv { dst, a, b } => {
-                let v = match (&r!(a), &r!(b)) {
-                    (Value::Int(x), Value::Int(y)) => match int_floordiv(*x, *y) {
-                        Some(q) => Value::Int(q),
-                        None => tri!(ops::binary(BinOp::SlashSlash, &r!(a), &r!(b))),
-                    },
-                    (x, y) => tri!(ops::binary(BinOp::SlashSlash, x, y)),
-                };
-                r!(dst) = v;
-            }
-            Op::Lt { dst, a, b } => compare!(dst, a, b, BinOp::Lt, <),
-            Op::Le { dst, a, b } => compare!(dst, a, b, BinOp::Le, <=),
-            Op::Gt { dst, a, b } => compare!(dst, a, b, BinOp::Gt, >),
-            Op::Ge { dst, a, b } => compare!(dst, a, b, BinOp::Ge, >=),
+            Op::FloorDiv { dst, a, b } => arith!(
+                dst,
+                a,
+                &r!(b),
+                BinOp::SlashSlash,
+                int_floordiv,
+                |_: f64, _: f64| None
+            ),
+            Op::Lt { dst, a, b } => compare!(dst, a, &r!(b), BinOp::Lt, <),
+            Op::Le { dst, a, b } => compare!(dst, a, &r!(b), BinOp::Le, <=),
+            Op::Gt { dst, a, b } => compare!(dst, a, &r!(b), BinOp::Gt, >),
+            Op::Ge { dst, a, b } => compare!(dst, a, &r!(b), BinOp::Ge, >=),
             Op::Eq { dst, a, b } => {
                 let v = match (&r!(a), &r!(b)) {
                     (Value::Int(x), Value::Int(y)) => x == y,
@@ -727,6 +732,64 @@ pub(crate) fn run(
             }
             Op::Ne { dst, a, b } => {
                 let v = match (&r!(a), &r!(b)) {
+                    (Value::Int(x), Value::Int(y)) => x != y,
+                    (x, y) => !tri!(x.equals(y)),
+                };
+                r!(dst) = Value::Bool(v);
+            }
+            Op::AddK { dst, a, k } => arith!(
+                dst,
+                a,
+                &code.consts[k as usize],
+                BinOp::Plus,
+                i64::checked_add,
+                |x: f64, y: f64| Some(x + y)
+            ),
+            Op::SubK { dst, a, k } => arith!(
+                dst,
+                a,
+                &code.consts[k as usize],
+                BinOp::Minus,
+                i64::checked_sub,
+                |x: f64, y: f64| Some(x - y)
+            ),
+            Op::MulK { dst, a, k } => arith!(
+                dst,
+                a,
+                &code.consts[k as usize],
+                BinOp::Star,
+                i64::checked_mul,
+                |x: f64, y: f64| Some(x * y)
+            ),
+            Op::ModK { dst, a, k } => arith!(
+                dst,
+                a,
+                &code.consts[k as usize],
+                BinOp::Percent,
+                int_mod,
+                |x: f64, y: f64| { (y != 0.0).then(|| ops::float_mod(x, y)) }
+            ),
+            Op::FloorDivK { dst, a, k } => arith!(
+                dst,
+                a,
+                &code.consts[k as usize],
+                BinOp::SlashSlash,
+                int_floordiv,
+                |_: f64, _: f64| None
+            ),
+            Op::LtK { dst, a, k } => compare!(dst, a, &code.consts[k as usize], BinOp::Lt, <),
+            Op::LeK { dst, a, k } => compare!(dst, a, &code.consts[k as usize], BinOp::Le, <=),
+            Op::GtK { dst, a, k } => compare!(dst, a, &code.consts[k as usize], BinOp::Gt, >),
+            Op::GeK { dst, a, k } => compare!(dst, a, &code.consts[k as usize], BinOp::Ge, >=),
+            Op::EqK { dst, a, k } => {
+                let v = match (&r!(a), &code.consts[k as usize]) {
+                    (Value::Int(x), Value::Int(y)) => x == y,
+                    (x, y) => tri!(x.equals(y)),
+                };
+                r!(dst) = Value::Bool(v);
+            }
+            Op::NeK { dst, a, k } => {
+                let v = match (&r!(a), &code.consts[k as usize]) {
                     (Value::Int(x), Value::Int(y)) => x != y,
                     (x, y) => !tri!(x.equals(y)),
                 };
@@ -839,6 +902,14 @@ pub(crate) fn run(
                     pc = end as usize;
                 }
             },
+            Op::IterLoop { slot, dst, body } => {
+                if let Some(v) = iters[slot as usize].next() {
+                    r!(dst) = v;
+                    pc = body as usize;
+                } else {
+                    iters[slot as usize] = Iter::Done;
+                }
+            }
             Op::IterEnd { slot } => iters[slot as usize] = Iter::Done,
             Op::Unpack { src, dst, n } => {
                 let items = tri!(unpack(&r!(src), n as usize));
