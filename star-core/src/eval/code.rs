@@ -456,6 +456,97 @@ pub struct LoadDesc {
 }
 
 impl Code {
+    /// Whether every register an instruction names (operand lists included) is below
+    /// `nregs`. The compiler asserts this for each code it makes; the evaluator relies
+    /// on it to index registers without bounds checks.
+    pub fn registers_fit(&self) -> bool {
+        self.ops
+            .iter()
+            .all(|op| self.op_registers_end(op) <= self.nregs)
+    }
+
+    /// One past the highest register `op` reads or writes (0 if none).
+    fn op_registers_end(&self, op: &Op) -> u32 {
+        let one = |r: Reg| r + 1;
+        let span = |start: Reg, n: u32| if n == 0 { 0 } else { start + n };
+        match *op {
+            Op::Const { dst, .. }
+            | Op::LoadGlobal { dst, .. }
+            | Op::LoadCell { dst, .. }
+            | Op::LoadFree { dst, .. }
+            | Op::IterNext { dst, .. }
+            | Op::IterLoop { dst, .. } => one(dst),
+            Op::CheckLocal { reg, .. } => one(reg),
+            Op::StoreGlobal { src, .. }
+            | Op::StoreCell { src, .. }
+            | Op::IterStart { src, .. }
+            | Op::Return { src } => one(src),
+            Op::Move { dst, src } | Op::Unary { dst, src, .. } => one(dst).max(one(src)),
+            Op::Binary { dst, a, b, .. }
+            | Op::InPlace { dst, a, b, .. }
+            | Op::Add { dst, a, b }
+            | Op::AddInPlace { dst, a, b }
+            | Op::Sub { dst, a, b }
+            | Op::Mul { dst, a, b }
+            | Op::Mod { dst, a, b }
+            | Op::FloorDiv { dst, a, b }
+            | Op::Lt { dst, a, b }
+            | Op::Le { dst, a, b }
+            | Op::Gt { dst, a, b }
+            | Op::Ge { dst, a, b }
+            | Op::Eq { dst, a, b }
+            | Op::Ne { dst, a, b } => one(dst).max(one(a)).max(one(b)),
+            Op::AddK { dst, a, .. }
+            | Op::SubK { dst, a, .. }
+            | Op::MulK { dst, a, .. }
+            | Op::ModK { dst, a, .. }
+            | Op::FloorDivK { dst, a, .. }
+            | Op::LtK { dst, a, .. }
+            | Op::LeK { dst, a, .. }
+            | Op::GtK { dst, a, .. }
+            | Op::GeK { dst, a, .. }
+            | Op::EqK { dst, a, .. }
+            | Op::NeK { dst, a, .. } => one(dst).max(one(a)),
+            Op::Jump { .. } | Op::IterEnd { .. } => 0,
+            Op::JumpIfTrue { cond, .. } | Op::JumpIfFalse { cond, .. } => one(cond),
+            Op::Call { dst, desc } => {
+                let d = &self.calls[desc as usize];
+                let mut end = one(dst)
+                    .max(one(d.func))
+                    .max(span(d.args, d.npos + d.names.len() as u32));
+                for r in [d.star, d.starstar] {
+                    if r != NO_REG {
+                        end = end.max(one(r));
+                    }
+                }
+                end
+            }
+            Op::GetAttr { dst, obj, .. } => one(dst).max(one(obj)),
+            Op::SetAttr { obj, src, .. } => one(obj).max(one(src)),
+            Op::Index { dst, obj, key } => one(dst).max(one(obj)).max(one(key)),
+            Op::SetIndex { obj, key, src } => one(obj).max(one(key)).max(one(src)),
+            Op::Slice { dst, obj, lo } => one(dst).max(one(obj)).max(span(lo, 3)),
+            Op::MakeList { dst, start, n } | Op::MakeTuple { dst, start, n } => {
+                one(dst).max(span(start, n))
+            }
+            Op::MakeDict { dst, start, n } => one(dst).max(span(start, 2 * n)),
+            Op::Append { list, src } => one(list).max(one(src)),
+            Op::DictSet { dict, key, src } | Op::DictAdd { dict, key, src } => {
+                one(dict).max(one(key)).max(one(src))
+            }
+            Op::Unpack { src, dst, n } => one(src).max(span(dst, n)),
+            Op::MakeFunction {
+                dst,
+                proto,
+                defaults,
+            } => one(dst).max(span(defaults, self.protos[proto as usize].ndefaults)),
+            Op::Format { dst, start, n, .. } => one(dst).max(span(start, n)),
+            Op::Load { index, dst } => {
+                one(dst).max(span(dst, self.loads[index as usize].names.len() as u32))
+            }
+        }
+    }
+
     /// A short listing of the instructions, for debugging and tests.
     pub fn disassemble(&self) -> String {
         let mut out = String::new();

@@ -129,7 +129,7 @@ pub fn compile_toplevel(
             c.emit(Op::Return { src: r }, span);
         }
     }
-    Arc::new(c.code)
+    finish(c.code)
 }
 
 impl<'e> Compiler<'e> {
@@ -179,7 +179,7 @@ impl<'e> Compiler<'e> {
         let k = c.constant(Value::None);
         c.emit(Op::Const { dst: r, k }, f.span);
         c.emit(Op::Return { src: r }, f.span);
-        Arc::new(c.code)
+        finish(c.code)
     }
 
     fn emit(&mut self, op: Op, span: Span) -> usize {
@@ -1026,6 +1026,16 @@ fn binary_op(op: BinOp, dst: Reg, a: Reg, b: Reg, in_place: bool) -> Op {
         _ if in_place => Op::InPlace { op, dst, a, b },
         _ => Op::Binary { op, dst, a, b },
     }
+}
+
+/// Seals a compiled code, checking the invariant the evaluator's unchecked register
+/// indexing relies on.
+fn finish(code: Code) -> Arc<Code> {
+    assert!(
+        code.registers_fit(),
+        "compiler bug: an instruction names a register beyond the frame"
+    );
+    Arc::new(code)
 }
 
 /// Whether `op` has an instruction taking a constant right operand.
