@@ -234,11 +234,15 @@ pub(crate) fn call_function(
             ),
         ));
     }
+    // A frame: locals start unbound, temporaries None (both immediates, so filling
+    // and clearing the buffer only touches memory).
     let mut regs = thread.eval.pool.pop().unwrap_or_default();
-    regs.resize(code.nregs as usize, Value::None);
-    for r in &mut regs[..code.nlocals as usize] {
-        *r = unbound();
-    }
+    regs.reserve(code.nregs as usize);
+    regs.extend(std::iter::repeat_n(unbound(), code.nlocals as usize));
+    regs.extend(std::iter::repeat_n(
+        Value::None,
+        (code.nregs - code.nlocals) as usize,
+    ));
     let result = match bind_args(f, args, &mut regs) {
         Ok(()) => {
             let mut cells = make_cells(code, &mut regs);
@@ -249,7 +253,7 @@ pub(crate) fn call_function(
         }
         Err(e) => Err(e),
     };
-    regs.clear();
+    regs.drain(..).for_each(Value::release);
     thread.eval.pool.push(regs);
     result
 }
@@ -586,7 +590,7 @@ pub(crate) fn run(
                 },
                 (x, y) => tri!(ops::binary($op, x, y)),
             };
-            r!($dst) = v;
+            Value::store(&mut r!($dst), v);
         }};
     }
     // `dst = a CMP b` with ints and floats inline.
@@ -600,15 +604,21 @@ pub(crate) fn run(
                     _ => false,
                 },
             };
-            r!($dst) = Value::Bool(v);
+            Value::store(&mut r!($dst), Value::Bool(v));
         }};
     }
     loop {
         let op = ops[pc];
         pc += 1;
         match op {
-            Op::Const { dst, k } => r!(dst) = code.consts[k as usize].clone(),
-            Op::Move { dst, src } => r!(dst) = r!(src).clone(),
+            Op::Const { dst, k } => {
+                let v = code.consts[k as usize].clone();
+                Value::store(&mut r!(dst), v);
+            }
+            Op::Move { dst, src } => {
+                let v = r!(src).clone();
+                Value::store(&mut r!(dst), v);
+            }
             Op::CheckLocal { reg, local } => {
                 if is_unbound(&r!(reg)) {
                     tri!(Err(unbound_local(code, local)));
@@ -623,7 +633,7 @@ pub(crate) fn run(
                         format!("global variable {name} referenced before assignment"),
                     )));
                 }
-                r!(dst) = v;
+                Value::store(&mut r!(dst), v);
             }
             Op::StoreGlobal { slot, src } => {
                 let v = r!(src).clone();
@@ -642,7 +652,7 @@ pub(crate) fn run(
                 if is_unbound(&v) {
                     tri!(Err(unbound_local(code, local)));
                 }
-                r!(dst) = v;
+                Value::store(&mut r!(dst), v);
             }
             Op::StoreCell { local, src } => {
                 let v = r!(src).clone();
@@ -666,19 +676,19 @@ pub(crate) fn run(
                         )
                     )));
                 }
-                r!(dst) = v;
+                Value::store(&mut r!(dst), v);
             }
             Op::Unary { op, dst, src } => {
                 let v = tri!(ops::unary(op, &r!(src)));
-                r!(dst) = v;
+                Value::store(&mut r!(dst), v);
             }
             Op::Binary { op, dst, a, b } => {
                 let v = tri!(ops::binary(op, &r!(a), &r!(b)));
-                r!(dst) = v;
+                Value::store(&mut r!(dst), v);
             }
             Op::InPlace { op, dst, a, b } => {
                 let v = tri!(ops::in_place(op, &r!(a), &r!(b)));
-                r!(dst) = v;
+                Value::store(&mut r!(dst), v);
             }
             Op::Add { dst, a, b } => arith!(
                 dst,
@@ -696,7 +706,7 @@ pub(crate) fn run(
                     (Value::Float(x), Value::Float(y)) => Value::Float(x + y),
                     (x, y) => tri!(ops::in_place(BinOp::Plus, x, y)),
                 };
-                r!(dst) = v;
+                Value::store(&mut r!(dst), v);
             }
             Op::Sub { dst, a, b } => arith!(
                 dst,
@@ -736,14 +746,14 @@ pub(crate) fn run(
                     (Value::Int(x), Value::Int(y)) => x == y,
                     (x, y) => tri!(x.equals(y)),
                 };
-                r!(dst) = Value::Bool(v);
+                Value::store(&mut r!(dst), Value::Bool(v));
             }
             Op::Ne { dst, a, b } => {
                 let v = match (&r!(a), &r!(b)) {
                     (Value::Int(x), Value::Int(y)) => x != y,
                     (x, y) => !tri!(x.equals(y)),
                 };
-                r!(dst) = Value::Bool(v);
+                Value::store(&mut r!(dst), Value::Bool(v));
             }
             Op::AddK { dst, a, k } => arith!(
                 dst,
@@ -794,14 +804,14 @@ pub(crate) fn run(
                     (Value::Int(x), Value::Int(y)) => x == y,
                     (x, y) => tri!(x.equals(y)),
                 };
-                r!(dst) = Value::Bool(v);
+                Value::store(&mut r!(dst), Value::Bool(v));
             }
             Op::NeK { dst, a, k } => {
                 let v = match (&r!(a), &code.consts[k as usize]) {
                     (Value::Int(x), Value::Int(y)) => x != y,
                     (x, y) => !tri!(x.equals(y)),
                 };
-                r!(dst) = Value::Bool(v);
+                Value::store(&mut r!(dst), Value::Bool(v));
             }
             Op::Jump { target } => pc = target as usize,
             Op::JumpIfTrue { cond, target } => {
@@ -825,11 +835,11 @@ pub(crate) fn run(
                     a.pc = pc as u32;
                 }
                 let v = tri!(call_op(thread, d, regs));
-                r!(dst) = v;
+                Value::store(&mut r!(dst), v);
             }
             Op::GetAttr { dst, obj, name } => {
                 let v = tri!(ops::get_attr(&r!(obj), &code.names[name as usize]));
-                r!(dst) = v;
+                Value::store(&mut r!(dst), v);
             }
             Op::SetAttr { obj, name, src } => {
                 tri!(ops::set_attr(
@@ -840,7 +850,7 @@ pub(crate) fn run(
             }
             Op::Index { dst, obj, key } => {
                 let v = tri!(ops::index(&r!(obj), &r!(key)));
-                r!(dst) = v;
+                Value::store(&mut r!(dst), v);
             }
             Op::SetIndex { obj, key, src } => {
                 tri!(ops::set_index(&r!(obj), &r!(key), r!(src).clone()));
@@ -848,15 +858,17 @@ pub(crate) fn run(
             Op::Slice { dst, obj, lo } => {
                 let l = lo as usize;
                 let v = tri!(ops::slice(&r!(obj), &regs[l], &regs[l + 1], &regs[l + 2]));
-                r!(dst) = v;
+                Value::store(&mut r!(dst), v);
             }
             Op::MakeList { dst, start, n } => {
                 let s = start as usize;
-                r!(dst) = Value::list(regs[s..s + n as usize].to_vec());
+                let v = Value::list(regs[s..s + n as usize].to_vec());
+                Value::store(&mut r!(dst), v);
             }
             Op::MakeTuple { dst, start, n } => {
                 let s = start as usize;
-                r!(dst) = Value::Tuple(Tuple::from_slice(&regs[s..s + n as usize]));
+                let v = Value::Tuple(Tuple::from_slice(&regs[s..s + n as usize]));
+                Value::store(&mut r!(dst), v);
             }
             Op::MakeDict { dst, start, n } => {
                 let d = Dict::new();
@@ -874,7 +886,7 @@ pub(crate) fn run(
                         ))));
                     }
                 }
-                r!(dst) = Value::Dict(triomphe::Arc::new(d));
+                Value::store(&mut r!(dst), Value::Dict(triomphe::Arc::new(d)));
             }
             Op::Append { list, src } => {
                 if let Value::List(l) = &r!(list) {
@@ -904,7 +916,7 @@ pub(crate) fn run(
                 iters[slot as usize] = tri!(Iter::new(&r!(src)));
             }
             Op::IterNext { slot, dst, end } => match iters[slot as usize].next() {
-                Some(v) => r!(dst) = v,
+                Some(v) => Value::store(&mut r!(dst), v),
                 None => {
                     iters[slot as usize] = Iter::Done;
                     pc = end as usize;
@@ -912,7 +924,7 @@ pub(crate) fn run(
             },
             Op::IterLoop { slot, dst, body } => {
                 if let Some(v) = iters[slot as usize].next() {
-                    r!(dst) = v;
+                    Value::store(&mut r!(dst), v);
                     pc = body as usize;
                 } else {
                     iters[slot as usize] = Iter::Done;
@@ -948,7 +960,7 @@ pub(crate) fn run(
                     defaults: regs[d..d + p.ndefaults as usize].into(),
                     free: captured,
                 };
-                r!(dst) = Value::Function(triomphe::Arc::new(f));
+                Value::store(&mut r!(dst), Value::Function(triomphe::Arc::new(f)));
             }
             Op::Format { dst, start, n, fmt } => {
                 let convs = &code.formats[fmt as usize];
@@ -960,7 +972,7 @@ pub(crate) fn run(
                         _ => out.push_str(&v.to_str()),
                     }
                 }
-                r!(dst) = Value::str(&out);
+                Value::store(&mut r!(dst), Value::str(&out));
             }
             Op::Load { index, dst } => {
                 if let Some(a) = thread.eval.active.last_mut() {

@@ -94,6 +94,36 @@ pub enum Value {
     Host(Host),
 }
 
+impl Value {
+    /// Whether the value is an immediate (None, bool, small int, float): nothing to
+    /// free when it is dropped.
+    #[inline(always)]
+    pub fn is_immediate(&self) -> bool {
+        matches!(
+            self,
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Builtin(_)
+        )
+    }
+
+    /// Drops a value, with the common case (an immediate) inline: the compiler's drop
+    /// code for `Value` is an out-of-line call, which the evaluator's register writes
+    /// would otherwise pay every time.
+    #[inline(always)]
+    pub fn release(self) {
+        if self.is_immediate() {
+            std::mem::forget(self);
+        } else {
+            drop(self);
+        }
+    }
+
+    /// Stores `v` in `slot`, releasing the old value (see [`Value::release`]).
+    #[inline(always)]
+    pub fn store(slot: &mut Value, v: Value) {
+        std::mem::replace(slot, v).release();
+    }
+}
+
 impl Clone for Value {
     /// Immediate values are copied inline; heap values take the out-of-line path
     /// (one atomic increment).
