@@ -292,7 +292,9 @@ fn bind_args(f: &Function, args: &Args<'_>, regs: &mut [Value]) -> Result<()> {
         && !code.has_varargs
         && !code.has_kwargs
     {
-        regs[..np].clone_from_slice(pos);
+        for (r, v) in regs.iter_mut().zip(pos) {
+            Value::store(r, v.clone());
+        }
         return Ok(());
     }
     let n = pos.len().min(np);
