@@ -183,7 +183,7 @@ impl fmt::Display for Duration {
             // Below a second: one unit, with a fraction.
             let (digits, unit) = match u {
                 ..1_000 => (0, "ns"),
-                ..1_000_000 => (3, "\u{b5}s"),
+                1_000..1_000_000 => (3, "\u{b5}s"),
                 _ => (6, "ms"),
             };
             let frac = fraction(&mut u, digits);

@@ -120,7 +120,7 @@ pub(super) fn parse(
     } else if f.am && f.hour == 12 {
         f.hour = 0;
     }
-    resolve_date(&mut f).map_err(|m| failure(m))?;
+    resolve_date(&mut f).map_err(failure)?;
 
     let wall = wall_seconds(
         f.year,
