@@ -42,8 +42,12 @@
 //! Where this differs from starlark-go: `str(time.now())` has no monotonic clock
 //! reading (Go appends `m=+0.001`); `x / d` is an error for a float `x` as for an int
 //! (starlark-go computes `d / x`); `d - t` is an error (starlark-go computes `t - d`);
-//! `$ZONEINFO` may name a directory but not a zip file; a zone file that cannot be
-//! read or decoded is an `unknown time zone`.
+//! `now()` takes no arguments (starlark-go ignores any); instants beyond the range of
+//! an `i64` of seconds saturate where Go's wrap; `$ZONEINFO` may name a directory but
+//! not a zip file; a zone file that cannot be read or decoded is an `unknown time
+//! zone`, and leap-second tables in zone files (the `right/` zones) are applied where
+//! Go ignores them. Go's wording is kept even where odd: a duration argument of the
+//! wrong type wants "a duration, string, or int", though an int is refused.
 
 use star_core::value::NativeModule;
 

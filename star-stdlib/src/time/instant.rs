@@ -338,6 +338,12 @@ mod tests {
         // 2:30 does not exist that day: it is read with the offset after the jump.
         assert_eq!(at(2, 30), "2011-03-13 01:30:00 -0500 EST");
         assert_eq!(at(3, 30), "2011-03-13 03:30:00 -0400 EDT");
+        // 1:30 happens twice on the day summer time ends: the first one is meant.
+        let repeated = Time::from_wall(
+            super::super::calendar::wall_seconds(2011, 11, 6, 1, 30, 0, 0),
+            ny.clone(),
+        );
+        assert_eq!(repeated.to_string(), "2011-11-06 01:30:00 -0400 EDT");
     }
 
     #[test]
@@ -357,5 +363,36 @@ mod tests {
             utc(ZERO_TIME_UNIX, 0).to_string(),
             "0001-01-01 00:00:00 +0000 UTC"
         );
+    }
+
+    #[test]
+    fn extremes_do_not_panic() {
+        use super::super::calendar::wall_seconds;
+        let layout =
+            b"Monday January 2 2006 __2 002 _2 3:04:05.000000000 PM MST -07:00:00 Z0700 .9";
+        let ends = [i64::MAX, i64::MIN, 0, -1, 1 << 40, -(1 << 40)];
+        for name in [
+            "UTC",
+            "US/Eastern",
+            "Australia/Sydney",
+            "Asia/Kolkata",
+            "Local",
+        ] {
+            let loc = Location::load(name).unwrap();
+            for v in ends {
+                let t = Time::from_wall(wall_seconds(v, v, v, v, v, v, v), loc.clone());
+                let u = Time::new(v, 999_999_999, loc.clone());
+                for t in [&t, &u, &Time::from_unix(v, v)] {
+                    t.format_bytes(layout);
+                    t.to_string();
+                    t.unix_nano();
+                    t.civil();
+                    t.add(Duration(i64::MAX));
+                    t.add(Duration(i64::MIN));
+                    t.sub(&u);
+                    u.sub(t);
+                }
+            }
+        }
     }
 }

@@ -661,4 +661,81 @@ mod tests {
         let t = parse(b"2006-01-02 15:04", b"2000-07-01 12:00", &ny, &ny).unwrap();
         assert_eq!(t.unix(), 962_467_200);
     }
+
+    #[test]
+    fn never_panics() {
+        let values: [&[u8]; 24] = [
+            b"",
+            b"+",
+            b"-",
+            b"Z",
+            b"GMT+",
+            b"GMT+99",
+            b"2006",
+            b"99999999999999999999",
+            b".",
+            b",",
+            b"  ",
+            b"\xff\xfe",
+            b"+25:61:61",
+            b"-99",
+            b".-1",
+            b",1234567891234",
+            b"ChST",
+            b"WITA",
+            b"ABCDT",
+            b"ABCDEF",
+            b"PM",
+            b"am",
+            b"Feb",
+            b"+0530",
+        ];
+        let layouts = [
+            "2006",
+            "06",
+            "Jan",
+            "January",
+            "Mon",
+            "Monday",
+            "01",
+            "1",
+            "_2",
+            "__2",
+            "002",
+            "2",
+            "15",
+            "3",
+            "03",
+            "4",
+            "5",
+            ".000",
+            ".999",
+            ",9",
+            "PM",
+            "pm",
+            "MST",
+            "-07",
+            "-0700",
+            "-07:00",
+            "-070000",
+            "-07:00:00",
+            "Z07",
+            "Z07:00:00",
+            "05.9",
+            "05",
+            " 05",
+            "002 2006",
+        ];
+        let ny = Location::load("US/Eastern").unwrap();
+        for layout in layouts {
+            for v in values {
+                for prefix in [&b""[..], b"1", b"12", b"123", b" "] {
+                    for suffix in [&b""[..], b"x", v] {
+                        let text = [prefix, v, suffix].concat();
+                        let _ = parse(layout.as_bytes(), &text, &ny, &ny);
+                    }
+                }
+            }
+        }
+    }
 }
