@@ -354,6 +354,10 @@ fn test(files: &[String], mode: Mode, ignore_messages: bool) -> ExitCode {
         .with_module(
             "math.star",
             native_module("math.star", star_stdlib::math::module()),
+        )
+        .with_module(
+            "time.star",
+            native_module("time.star", star_stdlib::time::module()),
         );
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

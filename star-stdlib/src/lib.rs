@@ -1,13 +1,15 @@
 //! The star standard library: native modules written in Rust, for hosts to predeclare
 //! (or, later, for scripts to load).
 //!
-//! Two modules exist so far, both following google/starlark-go's `lib/json` and
-//! `lib/math` in behaviour and in their error messages:
+//! Three modules exist so far, following google/starlark-go's `lib/json`, `lib/math`
+//! and `lib/time` in behaviour and in their error messages:
 //!
 //! - [`json`]: `encode`, `decode`, `encode_indent` and `indent`, between Starlark values
 //!   and JSON text;
 //! - [`math`]: rounding (`ceil`, `floor`, `round`), powers and logarithms, trigonometric
-//!   and hyperbolic functions, `gamma`, and the constants `e` and `pi`.
+//!   and hyperbolic functions, `gamma`, and the constants `e` and `pi`;
+//! - [`time`]: instants and durations, Go's time layouts (`format`, `parse_time`) and
+//!   the zones of the system time zone database.
 //!
 //! `builtins.star` and the loader that will serve these modules as the package
 //! [`PACKAGE_ALIAS`] (`load("@stdlib//json", ...)`) come later; for now a host puts a
@@ -33,6 +35,7 @@
 
 pub mod json;
 pub mod math;
+pub mod time;
 
 /// The alias under which the standard library will be mounted (`@stdlib//...`).
 pub const PACKAGE_ALIAS: &str = "stdlib";

@@ -1,5 +1,5 @@
 //! The chunked `.star` tests of `tests/star` (one test per file), run as `star test`
-//! runs them, with `json.star` and `math.star` loadable as the stdlib's modules.
+//! runs them, with `json.star`, `math.star` and `time.star` loadable as the stdlib's modules.
 
 use star_core::chunked::ExecRunner;
 use star_core::eval::{FrozenModule, Module, Predeclared};
@@ -16,6 +16,10 @@ fn runner() -> ExecRunner {
         .with_module(
             "math.star",
             exporting("math", star_stdlib::math::module().into()),
+        )
+        .with_module(
+            "time.star",
+            exporting("time", star_stdlib::time::module().into()),
         )
 }
 

@@ -1,4 +1,4 @@
-//! Running Starlark snippets with `json` and `math` predeclared, plus a few helpers
+//! Running Starlark snippets with `json`, `math` and `time` predeclared, plus a few helpers
 //! the snippets use: `eq(got, want)`, `fails(f, want)` (the exact message of the error
 //! `f()` raises) and `struct(**fields)` (a host value with fields).
 
@@ -83,6 +83,7 @@ fn env() -> Predeclared {
     Predeclared::new()
         .with("json", Value::from(star_stdlib::json::module()))
         .with("math", Value::from(star_stdlib::math::module()))
+        .with("time", Value::from(star_stdlib::time::module()))
         .with("eq", Value::Builtin(&eq::BUILTIN))
         .with("fails", Value::Builtin(&fails::BUILTIN))
         .with("struct", Value::Builtin(&make_struct::BUILTIN))
