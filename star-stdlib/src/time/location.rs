@@ -38,6 +38,13 @@ const ZONE_DIRS: [&str; 4] = [
     "/etc/zoneinfo",
 ];
 
+/// In debug builds (tests), a last resort: the few zones the crate's own tests use,
+/// kept in the source tree, so the tests pass on a machine without a tz database.
+#[cfg(debug_assertions)]
+const TEST_ZONE_DIR: Option<&str> = Some(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/zoneinfo"));
+#[cfg(not(debug_assertions))]
+const TEST_ZONE_DIR: Option<&str> = None;
+
 impl Location {
     /// UTC.
     pub fn utc() -> Arc<Location> {
@@ -192,6 +199,7 @@ fn find_zone(name: &str) -> Option<tz::TimeZone> {
         .iter()
         .map(String::as_str)
         .chain(ZONE_DIRS)
+        .chain(TEST_ZONE_DIR)
         .find_map(|dir| read_zone(&format!("{dir}/{name}")));
     zone
 }
