@@ -351,6 +351,14 @@ pub enum Op {
     },
 }
 
+impl CallDesc {
+    /// Whether the call passes positional arguments only (no names, `*` or `**`).
+    #[inline]
+    pub fn is_positional(&self) -> bool {
+        self.names.is_empty() && self.star == NO_REG && self.starstar == NO_REG
+    }
+}
+
 /// The operands of a call instruction.
 #[derive(Clone, Debug)]
 pub struct CallDesc {

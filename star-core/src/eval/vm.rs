@@ -237,12 +237,11 @@ pub(crate) fn call_function(
     // A frame: locals start unbound, temporaries None (both immediates, so filling
     // and clearing the buffer only touches memory).
     let mut regs = thread.eval.pool.pop().unwrap_or_default();
-    regs.reserve(code.nregs as usize);
-    regs.extend(std::iter::repeat_n(unbound(), code.nlocals as usize));
-    regs.extend(std::iter::repeat_n(
-        Value::None,
-        (code.nregs - code.nlocals) as usize,
-    ));
+    let (nlocals, nregs) = (code.nlocals as usize, code.nregs as usize);
+    regs.reserve(nregs);
+    for i in 0..nregs {
+        regs.push(if i < nlocals { unbound() } else { Value::None });
+    }
     let result = match bind_args(f, args, &mut regs) {
         Ok(()) => {
             let mut cells = make_cells(code, &mut regs);
@@ -836,7 +835,19 @@ pub(crate) fn run(
                 if let Some(a) = thread.eval.active.last_mut() {
                     a.pc = pc as u32;
                 }
-                let v = tri!(call_op(thread, d, regs));
+                let v = match &regs[d.func as usize] {
+                    // The common case, a Starlark function called with positional
+                    // arguments only, skips the general argument handling.
+                    Value::Function(f) if d.is_positional() => {
+                        let a = d.args as usize;
+                        tri!(call_function(
+                            thread,
+                            f,
+                            &Args::positional(&regs[a..a + d.npos as usize])
+                        ))
+                    }
+                    _ => tri!(call_op(thread, d, regs)),
+                };
                 Value::store(&mut r!(dst), v);
             }
             Op::GetAttr { dst, obj, name } => {
