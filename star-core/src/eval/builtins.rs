@@ -11,7 +11,7 @@ use num_traits::{Num, Signed};
 
 use super::methods::{boolean, callable, elements, iterable, named, update_dict, Optional, ABSENT};
 use super::ops::to_float;
-use super::sort::stable_sort;
+use super::sort::sort_by_key;
 use super::vm::{call_value, iterate};
 use crate::call::{Args, NativeFunction};
 use crate::error::{Error, ErrorKind, Result};
@@ -324,32 +324,16 @@ fn keyed(
 
 /// A new sorted list of the elements of an iterable; stable, by `key` if given.
 ///
-/// The elements are compared as the reference compares them (see [`stable_sort`]); if
-/// any comparison fails, the sort still runs to its end and the last failure is the
-/// error.
+/// If elements cannot be compared, the error is that of the last failed comparison,
+/// in the order the reference compares them.
 #[star_builtin(signature = (iterable, /, *, key = ABSENT, reverse = Value::Bool(false)))]
 fn sorted(thread: &mut Thread, iterable: Value, key: Optional, reverse: Value) -> Result<Value> {
     let items = named("sorted", self::iterable(&iterable, "iterable"))?;
     let key = named("sorted", key_function(key))?;
     let reverse = named("sorted", boolean(&reverse, "reverse"))?;
     let mut pairs = keyed(thread, items, &key)?;
-    let mut err = None;
-    let mut less = |x: &Value, y: &Value| match x.compare(y) {
-        Ok(o) => o == Ordering::Less,
-        Err(e) => {
-            err = Some(e);
-            false
-        }
-    };
-    if reverse {
-        stable_sort(&mut pairs, |x, y| less(&y.0, &x.0));
-    } else {
-        stable_sort(&mut pairs, |x, y| less(&x.0, &y.0));
-    }
-    match err {
-        Some(e) => Err(e),
-        None => Ok(Value::list(pairs.into_iter().map(|(_, v)| v).collect())),
-    }
+    sort_by_key(&mut pairs, reverse)?;
+    Ok(Value::list(pairs.into_iter().map(|(_, v)| v).collect()))
 }
 
 /// What `min` (`want` = `Less`, compared with `<`) and `max` (`Greater`, `>`) do.

@@ -139,6 +139,14 @@ fn sorted_compares_as_the_reference_and_reports_the_last_failure() {
             r#"sorted(["bb", "a", "ccc", "dd"], key=len, reverse=True)"#,
             r#"["ccc", "bb", "dd", "a"]"#,
         ),
+        // Equal keys keep their order, reversed or not.
+        ("sorted([1, 1.0, 0])", "[0, 1, 1.0]"),
+        ("sorted([1, 1.0, 0], reverse=True)", "[1, 1.0, 0]"),
+        (
+            "sorted([(1, \"b\"), (1, \"a\")], key=lambda p: p[0])",
+            "[(1, \"b\"), (1, \"a\")]",
+        ),
+        ("sorted([b\"b\", b\"a\"])", "[b\"a\", b\"b\"]"),
         // Long enough for merges after the insertion-sorted blocks; stable.
         (
             "sorted([(i * 7) % 50 for i in range(100)])[:8]",
@@ -153,6 +161,10 @@ fn sorted_compares_as_the_reference_and_reports_the_last_failure() {
         // 2 < 1, None < 2 (fails), 3 < None (fails): the last failure is reported.
         ("sorted([1, 2, None, 3])", "int < NoneType not implemented"),
         ("sorted([1, \"one\"])", "string < int not implemented"),
+        (
+            "sorted([(1, 2), (1, \"a\"), (0, 1)])",
+            "string < int not implemented",
+        ),
         (
             "sorted([1, \"one\"], reverse=True)",
             "int < string not implemented",

@@ -12,12 +12,69 @@
 //! (`int < NoneType not implemented`). Unlike the standard library's sorts, it never
 //! relies on the comparison being a total order, so an inconsistent one cannot make
 //! it panic. It makes O(n log n) comparisons; moves cost O(n log² n) at worst.
+//!
+//! When every key is a number, or every key a string, or every key a bytes value, no
+//! comparison can fail and the order is total: then every stable sort gives the same
+//! result, and the standard library's (faster) one is used.
+
+use std::cmp::Ordering;
+
+use crate::error::Result;
+use crate::value::Value;
+
+/// Sorts `(key, value)` pairs stably by key, ascending or (`reverse`) descending, as
+/// the reference's `sorted` does; the error is the last failed comparison's.
+pub(crate) fn sort_by_key(pairs: &mut [(Value, Value)], reverse: bool) -> Result<()> {
+    if totally_ordered(pairs) {
+        if reverse {
+            pairs.sort_by(|x, y| y.0.compare(&x.0).unwrap_or(Ordering::Equal));
+        } else {
+            pairs.sort_by(|x, y| x.0.compare(&y.0).unwrap_or(Ordering::Equal));
+        }
+        return Ok(());
+    }
+    let mut err = None;
+    let mut less = |x: &Value, y: &Value| match x.compare(y) {
+        Ok(o) => o == Ordering::Less,
+        Err(e) => {
+            err = Some(e);
+            false
+        }
+    };
+    // `reverse` sorts by the reversed order, which keeps equal keys in their order.
+    if reverse {
+        stable_sort(pairs, |x, y| less(&y.0, &x.0));
+    } else {
+        stable_sort(pairs, |x, y| less(&x.0, &y.0));
+    }
+    match err {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Whether the keys are all numbers, all strings or all bytes values.
+fn totally_ordered(pairs: &[(Value, Value)]) -> bool {
+    let kind = |v: &Value| match v {
+        Value::Int(_) | Value::BigInt(_) | Value::Float(_) => 1,
+        Value::Str(_) => 2,
+        Value::Bytes(_) => 3,
+        _ => 0,
+    };
+    match pairs.first() {
+        None => true,
+        Some((k, _)) => {
+            let first = kind(k);
+            first != 0 && pairs.iter().all(|(k, _)| kind(k) == first)
+        }
+    }
+}
 
 /// The length of the runs that insertion sort makes before merging starts.
 const BLOCK: usize = 20;
 
 /// Sorts `v` stably by `less`, comparing the pairs the reference would compare.
-pub(crate) fn stable_sort<T>(v: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
+fn stable_sort<T>(v: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
     let n = v.len();
     let mut a = 0;
     while a + BLOCK <= n {
