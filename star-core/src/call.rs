@@ -42,7 +42,9 @@ use crate::value::{Str, Value};
 pub struct Args<'a> {
     /// Positional arguments, in order.
     pub positional: &'a [Value],
-    /// Keyword arguments, in order.
+    /// Keyword arguments, in order. A name may occur twice when the call spreads a
+    /// `**kwargs` dict (`f(a=1, **{"a": 2})`): as in the reference, the callee decides
+    /// what that means (the binders of functions and builtins report it).
     pub named: &'a [(Str, Value)],
 }
 
@@ -187,10 +189,12 @@ impl Signature {
                 }
                 _ => match extra.as_deref_mut() {
                     Some(extra) if self.has_kwargs => {
+                        // Only a spread `**kwargs` can repeat a name; the reference's
+                        // `dict` and `update` word it so.
                         if extra.kwargs.iter().any(|(k, _)| k == key) {
                             return Err(arg_error(
                                 name,
-                                format!("got multiple values for keyword argument \"{key}\""),
+                                format!("duplicate keyword arg: \"{key}\""),
                             ));
                         }
                         extra.kwargs.push((key.clone(), v.clone()))

@@ -6,8 +6,6 @@
 //! line of the `assert.*` call) and execution goes on. Errors raised while evaluating an
 //! assertion (comparing cyclic lists, ordering incomparable values) propagate as usual.
 
-use regex::Regex;
-
 use super::Problem;
 use crate::error::Result;
 use crate::eval::FrozenModule;
@@ -167,7 +165,7 @@ fn fails(thread: &mut Thread, f: Value, pattern: &str) -> Result<()> {
         ),
         Err(e) => {
             let ignore = thread.data::<Failures>().is_some_and(|f| f.ignore_messages);
-            let re = Regex::new(pattern)?;
+            let re = super::go_regex(pattern)?;
             if !ignore && !re.is_match(e.message()) {
                 report(
                     thread,

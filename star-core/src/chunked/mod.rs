@@ -135,7 +135,7 @@ pub fn expectations(chunk: &Chunk<'_>) -> (Vec<Expectation>, Vec<Problem>) {
         let line = chunk.line + k as u32;
         let lit = l[at + 3..].trim();
         match decode_go_literal(lit) {
-            Some(pattern) => match Regex::new(&pattern) {
+            Some(pattern) => match go_regex(&pattern) {
                 Ok(regex) => exps.push(Expectation {
                     line,
                     pattern,
@@ -398,6 +398,50 @@ pub fn run_file(
     report
 }
 
+/// Compiles a Go (RE2) regular expression. The syntaxes agree on everything the
+/// reference data uses but one thing: RE2 reads a `{` that does not begin a repetition
+/// (`{2}`, `{2,}`, `{2,5}`) as a literal brace (`"unmatched '{' in format"`), where
+/// the `regex` crate rejects it; such braces are escaped first.
+pub fn go_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    let b = pattern.as_bytes();
+    let mut out = String::with_capacity(pattern.len());
+    let (mut i, mut in_class, mut escaped) = (0, false, false);
+    while i < b.len() {
+        let ch = pattern[i..].chars().next().unwrap_or_default();
+        if escaped {
+            escaped = false;
+        } else {
+            match ch {
+                '\\' => escaped = true,
+                '[' if !in_class => in_class = true,
+                ']' if in_class => in_class = false,
+                '{' if !in_class && !is_repetition(&b[i + 1..]) => out.push('\\'),
+                _ => {}
+            }
+        }
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    Regex::new(&out)
+}
+
+/// Whether `rest` (the text after a `{`) continues a repetition: `2}`, `2,}`, `2,5}`.
+fn is_repetition(rest: &[u8]) -> bool {
+    let digits = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
+    let n = digits(rest);
+    if n == 0 {
+        return false;
+    }
+    match rest.get(n) {
+        Some(b'}') => true,
+        Some(b',') => {
+            let m = digits(&rest[n + 1..]);
+            rest.get(n + 1 + m) == Some(&b'}')
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -411,6 +455,19 @@ mod tests {
             [(1, "a"), (3, "b\nc"), (6, ""), (8, "d")]
         );
         assert_eq!(&t[c[3].offset as usize..], "d");
+    }
+
+    #[test]
+    fn go_regexes_read_a_lone_brace_literally() {
+        let m = |p: &str, s: &str| go_regex(p).unwrap().is_match(s);
+        assert!(m(
+            "unmatched '{' in format",
+            "format: unmatched '{' in format"
+        ));
+        assert!(m("a{2}", "aa") && !m("^a{2}$", "a"));
+        assert!(m("^a{1,}$", "aaa") && m("^a{1,2}b$", "aab"));
+        assert!(m("x{y}", "x{y}") && m("{", "{") && m("a{1,x}", "a{1,x}"));
+        assert!(m(r"\{", "{") && m("[{]", "{") && m("é{", "é{"));
     }
 
     #[test]

@@ -6,12 +6,12 @@
 
 use std::cmp::Ordering;
 
-use indexmap::IndexMap;
 use num_bigint::BigInt;
 use num_traits::{Num, Signed};
 
-use super::methods::update_dict;
+use super::methods::{boolean, callable, elements, iterable, named, update_dict, Optional, ABSENT};
 use super::ops::to_float;
+use super::sort::sort_by_key;
 use super::vm::{call_value, iterate};
 use crate::call::{Args, NativeFunction};
 use crate::error::{Error, ErrorKind, Result};
@@ -116,13 +116,23 @@ fn parse_int(s: &str, base: u32) -> Option<BigInt> {
 
 /// Converts a number or string to an int; `base` (2 to 36, or 0 to read the prefix) is
 /// for strings only.
-#[star_builtin(signature = (x, /, base = None), pure)]
-fn int(x: Value, base: Option<i64>) -> Result<Value> {
-    if base.is_some() && !matches!(x, Value::Str(_)) {
-        return Err(Error::type_error(
-            "int: can't convert non-string with explicit base",
-        ));
-    }
+#[star_builtin(signature = (x, /, base = ABSENT), pure)]
+fn int(x: Value, base: Optional) -> Result<Value> {
+    let base = match base {
+        Optional::Absent => None,
+        Optional::Given(_) if !matches!(x, Value::Str(_)) => {
+            return Err(Error::type_error(
+                "int: can't convert non-string with explicit base",
+            ))
+        }
+        Optional::Given(Value::Int(b)) => Some(b),
+        Optional::Given(b) => {
+            return Err(Error::type_error(format!(
+                "int: for base, got {}, want int",
+                b.type_name()
+            )))
+        }
+    };
     Ok(match &x {
         Value::Int(_) | Value::BigInt(_) => x.clone(),
         Value::Bool(b) => Value::Int(*b as i64),
@@ -185,24 +195,56 @@ fn float(x: Value) -> Result<f64> {
             if let Some(v) = special {
                 return Ok(if lower.starts_with('-') { -v } else { v });
             }
-            t.parse::<f64>()
-                .ok()
-                .filter(|_| !t.is_empty() && !t.contains('_') && !lower.contains("in"))
-                .ok_or_else(|| Error::value_error(format!("float: invalid float literal: {t}")))
+            if t.is_empty() {
+                return Err(Error::value_error("float: empty string"));
+            }
+            match t.parse::<f64>() {
+                Ok(f) if !t.contains('_') && !lower.contains("in") => {
+                    if f.is_infinite() {
+                        Err(Error::value_error("float: floating-point number too large"))
+                    } else {
+                        Ok(f)
+                    }
+                }
+                _ => Err(Error::value_error(format!(
+                    "float: invalid float literal: {t}"
+                ))),
+            }
         }
         _ => Err(Error::type_error(format!(
-            "float: cannot convert {} to float",
+            "float: got {}, want number or string",
             x.type_name()
         ))),
     }
 }
 
+/// A `range` argument: an int in the signed 32-bit range, as in the reference
+/// (`range: for parameter 1: 3000000000 out of range (want value in signed 32-bit range)`).
+fn range_arg(v: &Value, position: usize) -> Result<i64> {
+    let msg = match v {
+        Value::Int(i) if i32::try_from(*i).is_ok() => return Ok(*i),
+        Value::Int(_) | Value::BigInt(_) => format!(
+            "{} out of range (want value in signed 32-bit range)",
+            v.repr()
+        ),
+        _ => format!("got {}, want int", v.type_name()),
+    };
+    Err(Error::type_error(format!(
+        "range: for parameter {position}: {msg}"
+    )))
+}
+
 /// The ints from `start` up to (not including) `stop`, by `step`.
-#[star_builtin(signature = (start_or_stop, stop = None, step = 1, /), pure)]
-fn range(start_or_stop: i64, stop: Option<i64>, step: i64) -> Result<Value> {
-    let (start, stop) = match stop {
-        Some(stop) => (start_or_stop, stop),
-        None => (0, start_or_stop),
+#[star_builtin(signature = (start_or_stop, stop = ABSENT, step = ABSENT, /), pure)]
+fn range(start_or_stop: &Value, stop: Optional, step: Optional) -> Result<Value> {
+    let first = range_arg(start_or_stop, 1)?;
+    let (start, stop) = match &stop {
+        Optional::Given(stop) => (first, range_arg(stop, 2)?),
+        Optional::Absent => (0, first),
+    };
+    let step = match &step {
+        Optional::Given(step) => range_arg(step, 3)?,
+        Optional::Absent => 1,
     };
     Ok(Value::Range(triomphe::Arc::new(Range::new(
         start, stop, step,
@@ -210,63 +252,53 @@ fn range(start_or_stop: i64, stop: Option<i64>, step: i64) -> Result<Value> {
 }
 
 /// A new list of the elements of an iterable.
-#[star_builtin(signature = (x = None, /))]
-fn list(x: Option<Value>) -> Result<Value> {
+#[star_builtin(signature = (x = ABSENT, /))]
+fn list(x: Optional) -> Result<Value> {
     Ok(Value::list(match x {
-        Some(x) => iterate(&x)?,
-        None => Vec::new(),
+        Optional::Given(x) => named("list", iterable(&x, 1))?,
+        Optional::Absent => Vec::new(),
     }))
 }
 
 /// A tuple of the elements of an iterable.
-#[star_builtin(signature = (x = None, /), pure)]
-fn tuple(x: Option<Value>) -> Result<Value> {
+#[star_builtin(signature = (x = ABSENT, /), pure)]
+fn tuple(x: Optional) -> Result<Value> {
     Ok(match x {
-        Some(Value::Tuple(t)) => Value::Tuple(t),
-        Some(x) => Value::Tuple(Tuple::new(iterate(&x)?)),
-        None => Value::Tuple(Tuple::new(Vec::new())),
+        Optional::Given(Value::Tuple(t)) => Value::Tuple(t),
+        Optional::Given(x) => Value::Tuple(Tuple::new(named("tuple", iterable(&x, 1))?)),
+        Optional::Absent => Value::Tuple(Tuple::new(Vec::new())),
     })
 }
 
 /// A new dict from a dict or an iterable of pairs, then keyword arguments.
-#[star_builtin(signature = (pairs = None, /, **kwargs))]
-fn dict(pairs: Option<Value>, kwargs: IndexMap<String, Value>) -> Result<Value> {
+#[star_builtin(signature = (pairs = ABSENT, /, **kwargs))]
+fn dict(pairs: Optional, kwargs: Vec<(String, Value)>) -> Result<Value> {
     let d = Dict::new();
-    update_dict(&d, pairs.as_ref(), kwargs).map_err(|e| e.with_prefix("dict: "))?;
+    let pairs = match &pairs {
+        Optional::Given(p) => Some(p),
+        Optional::Absent => None,
+    };
+    named("dict", update_dict(&d, pairs, kwargs))?;
     Ok(Value::Dict(triomphe::Arc::new(d)))
 }
 
 /// A new set of the elements of an iterable.
-#[star_builtin(signature = (x = None, /))]
-fn set(x: Option<Value>) -> Result<Value> {
+#[star_builtin(signature = (x = ABSENT, /))]
+fn set(x: Optional) -> Result<Value> {
     let s = Set::new();
-    if let Some(x) = x {
-        for v in iterate(&x)? {
-            s.insert(v)?;
+    if let Optional::Given(x) = x {
+        for v in named("set", iterable(&x, 1))? {
+            named("set", s.insert(v))?;
         }
     }
     Ok(Value::Set(triomphe::Arc::new(s)))
 }
 
-/// Sorts values with `compare`; the first comparison error wins.
-fn sort_values(items: &mut [(Value, Value)], reverse: bool) -> Result<()> {
-    let mut err = None;
-    items.sort_by(|a, b| {
-        if err.is_some() {
-            return Ordering::Equal;
-        }
-        match a.0.compare(&b.0) {
-            Ok(o) if reverse => o.reverse(),
-            Ok(o) => o,
-            Err(e) => {
-                err = Some(e);
-                Ordering::Equal
-            }
-        }
-    });
-    match err {
-        Some(e) => Err(e),
-        None => Ok(()),
+/// A `key` argument: absent, or a value to call (not `None`, as in the reference).
+fn key_function(key: Optional) -> Result<Option<Value>> {
+    match key {
+        Optional::Given(k) => callable(k, "key").map(Some),
+        Optional::Absent => Ok(None),
     }
 }
 
@@ -291,41 +323,58 @@ fn keyed(
 }
 
 /// A new sorted list of the elements of an iterable; stable, by `key` if given.
-#[star_builtin(signature = (x, /, *, key = None, reverse = false))]
-fn sorted(thread: &mut Thread, x: Value, key: Option<Value>, reverse: bool) -> Result<Value> {
-    let items = iterate(&x)?;
+///
+/// If elements cannot be compared, the error is that of the last failed comparison,
+/// in the order the reference compares them.
+#[star_builtin(signature = (iterable, /, *, key = ABSENT, reverse = Value::Bool(false)))]
+fn sorted(thread: &mut Thread, iterable: Value, key: Optional, reverse: Value) -> Result<Value> {
+    let items = named("sorted", self::iterable(&iterable, "iterable"))?;
+    let key = named("sorted", key_function(key))?;
+    let reverse = named("sorted", boolean(&reverse, "reverse"))?;
     let mut pairs = keyed(thread, items, &key)?;
-    sort_values(&mut pairs, reverse)?;
+    sort_by_key(&mut pairs, reverse)?;
     Ok(Value::list(pairs.into_iter().map(|(_, v)| v).collect()))
 }
 
+/// What `min` (`want` = `Less`, compared with `<`) and `max` (`Greater`, `>`) do.
 fn extreme(
     thread: &mut Thread,
     name: &str,
     args: Vec<Value>,
-    key: Option<Value>,
+    key: Optional,
     want: Ordering,
 ) -> Result<Value> {
-    let items = match args.len() {
-        0 => {
-            return Err(Error::new(
-                ErrorKind::Arguments,
-                format!("{name}: got 0 arguments, want at least 1"),
-            ))
+    if args.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Arguments,
+            format!("{name} requires at least one positional argument"),
+        ));
+    }
+    let key = named(name, key_function(key))?;
+    let items = if args.len() == 1 {
+        match elements(&args[0]) {
+            Some(items) => items?,
+            None => {
+                return Err(Error::type_error(format!(
+                    "{name}: {} value is not iterable",
+                    args[0].type_name()
+                )))
+            }
         }
-        1 => iterate(&args[0])?,
-        _ => args,
+    } else {
+        args
     };
     if items.is_empty() {
         return Err(Error::value_error(format!(
             "{name}: argument is an empty sequence"
         )));
     }
+    let op = if want == Ordering::Less { "<" } else { ">" };
     let mut best: Option<(Value, Value)> = None;
     for (k, v) in keyed(thread, items, &key)? {
         let better = match &best {
             None => true,
-            Some((bk, _)) => k.compare(bk)? == want,
+            Some((bk, _)) => named(name, k.compare_op(bk, op))? == want,
         };
         if better {
             best = Some((k, v));
@@ -335,21 +384,21 @@ fn extreme(
 }
 
 /// The smallest argument, or element of the one iterable argument.
-#[star_builtin(signature = (*args, key = None))]
-fn min(thread: &mut Thread, args: Vec<Value>, key: Option<Value>) -> Result<Value> {
+#[star_builtin(signature = (*args, key = ABSENT))]
+fn min(thread: &mut Thread, args: Vec<Value>, key: Optional) -> Result<Value> {
     extreme(thread, "min", args, key, Ordering::Less)
 }
 
 /// The largest argument, or element of the one iterable argument.
-#[star_builtin(signature = (*args, key = None))]
-fn max(thread: &mut Thread, args: Vec<Value>, key: Option<Value>) -> Result<Value> {
+#[star_builtin(signature = (*args, key = ABSENT))]
+fn max(thread: &mut Thread, args: Vec<Value>, key: Optional) -> Result<Value> {
     extreme(thread, "max", args, key, Ordering::Greater)
 }
 
 /// A list of `(index, element)` pairs.
 #[star_builtin(signature = (x, /, start = 0))]
 fn enumerate(x: Value, start: i64) -> Result<Value> {
-    let items = iterate(&x)?;
+    let items = named("enumerate", iterable(&x, 1))?;
     Ok(Value::list(
         items
             .into_iter()
@@ -362,7 +411,19 @@ fn enumerate(x: Value, start: i64) -> Result<Value> {
 /// A list of tuples taking one element from each iterable, as long as all last.
 #[star_builtin(signature = (*args))]
 fn zip(args: Vec<Value>) -> Result<Value> {
-    let lists: Vec<Vec<Value>> = args.iter().map(iterate).collect::<Result<_>>()?;
+    let mut lists = Vec::with_capacity(args.len());
+    for (i, a) in args.iter().enumerate() {
+        match elements(a) {
+            Some(items) => lists.push(items?),
+            None => {
+                return Err(Error::type_error(format!(
+                    "zip: argument #{} is not iterable: {}",
+                    i + 1,
+                    a.type_name()
+                )))
+            }
+        }
+    }
     let n = lists.iter().map(Vec::len).min().unwrap_or(0);
     Ok(Value::list(
         (0..n)
@@ -374,7 +435,7 @@ fn zip(args: Vec<Value>) -> Result<Value> {
 /// A new list of the elements of a sequence in reverse order.
 #[star_builtin(signature = (x, /))]
 fn reversed(x: Value) -> Result<Value> {
-    let mut items = iterate(&x)?;
+    let mut items = named("reversed", iterable(&x, 1))?;
     items.reverse();
     Ok(Value::list(items))
 }
@@ -401,13 +462,13 @@ fn abs(x: Value) -> Result<Value> {
 /// Whether any element is true.
 #[star_builtin(signature = (x, /))]
 fn any(x: Value) -> Result<bool> {
-    Ok(iterate(&x)?.iter().any(Value::truth))
+    Ok(named("any", iterable(&x, 1))?.iter().any(Value::truth))
 }
 
 /// Whether every element is true.
 #[star_builtin(signature = (x, /))]
 fn all(x: Value) -> Result<bool> {
-    Ok(iterate(&x)?.iter().all(Value::truth))
+    Ok(named("all", iterable(&x, 1))?.iter().all(Value::truth))
 }
 
 /// The hash of a value: for strings Java's `String.hashCode` over the bytes, as the
@@ -440,13 +501,13 @@ fn fail(args: Vec<Value>, sep: &str) -> Result<Value> {
     ))
 }
 
-/// The attribute `name` of `x`, or `default` if it has none.
-#[star_builtin(signature = (x, name, default = None, /))]
-fn getattr(x: Value, name: Str, default: Option<Value>) -> Result<Value> {
-    match super::ops::get_attr(&x, &name) {
-        Ok(v) => Ok(v),
-        Err(_) if default.is_some() => Ok(default.unwrap_or_default()),
-        Err(e) => Err(e),
+/// The attribute `name` of `x`, or `default` (which may be `None`) if it has none.
+#[star_builtin(signature = (x, name, default = ABSENT, /))]
+fn getattr(x: Value, name: Str, default: Optional) -> Result<Value> {
+    match (super::ops::get_attr(&x, &name), default) {
+        (Ok(v), _) => Ok(v),
+        (Err(_), Optional::Given(d)) => Ok(d),
+        (Err(e), Optional::Absent) => named("getattr", Err(e)),
     }
 }
 
@@ -471,14 +532,36 @@ fn dir(x: Value) -> Vec<String> {
     names
 }
 
-/// The one-character string of a Unicode code point.
+/// The one-character string of a Unicode code point; a surrogate (not a character)
+/// gives U+FFFD, as in the reference.
 #[star_builtin(signature = (i, /), pure)]
-fn chr(i: i64) -> Result<String> {
-    u32::try_from(i)
-        .ok()
-        .and_then(char::from_u32)
-        .map(String::from)
-        .ok_or_else(|| Error::value_error(format!("chr: Unicode code point {i} out of range")))
+fn chr(i: &Value) -> Result<String> {
+    let i = match i {
+        Value::Int(i) => *i,
+        Value::BigInt(_) => {
+            return Err(Error::value_error(format!(
+                "chr: {} out of range",
+                i.repr()
+            )))
+        }
+        _ => {
+            return Err(Error::type_error(format!(
+                "chr: got {}, want int",
+                i.type_name()
+            )))
+        }
+    };
+    if i < 0 {
+        return Err(Error::value_error(format!(
+            "chr: Unicode code point {i} out of range (<0)"
+        )));
+    }
+    if i > 0x10FFFF {
+        return Err(Error::value_error(format!(
+            "chr: Unicode code point U+{i:X} out of range (>0x10FFFF)"
+        )));
+    }
+    Ok(char::from_u32(i as u32).unwrap_or('\u{FFFD}').to_string())
 }
 
 /// The code point of a one-character string, or the value of a one-byte bytes.

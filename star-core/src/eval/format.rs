@@ -21,6 +21,10 @@ fn int_arg(v: &Value, conv: char) -> Result<BigInt> {
         Value::Float(f) if f.is_finite() => {
             Ok(num_traits::FromPrimitive::from_f64(f.trunc()).unwrap_or_default())
         }
+        Value::Float(f) => Err(Error::value_error(format!(
+            "%{conv} format requires integer: cannot convert float {} to integer",
+            if f.is_nan() { "NaN" } else { "infinity" }
+        ))),
         _ => Err(Error::type_error(format!(
             "%{conv} format requires integer: cannot convert {} to int",
             v.type_name()
@@ -151,16 +155,21 @@ pub fn percent_format(format: &Str, args: &Value) -> Result<Str> {
                     None if (0xD800..0xE000).contains(n) => s.push('\u{FFFD}'),
                     None => {
                         return Err(Error::value_error(format!(
-                            "%c format: invalid code point {n}"
+                            "%c format requires a valid Unicode code point, got {n}"
                         )))
                     }
                 },
-                Value::Str(t) if t.as_str().is_some_and(|t| t.chars().count() == 1) => {
-                    s.push_str(t.as_str().unwrap_or_default())
-                }
+                Value::Str(t) => match t.as_str() {
+                    Some(t) if t.chars().count() == 1 => s.push_str(t),
+                    _ => {
+                        return Err(Error::value_error(
+                            "%c format requires a single-character string",
+                        ))
+                    }
+                },
                 _ => {
                     return Err(Error::type_error(format!(
-                        "%c format requires a single-character string or int, not {}",
+                        "%c format requires int or single-character string, not {}",
                         v.type_name()
                     )))
                 }

@@ -13,10 +13,13 @@ mod format;
 mod methods;
 mod module;
 pub mod ops;
+mod sort;
 pub(crate) mod vm;
 
 pub use module::{render_runtime, ExecError, FrozenModule, Module, Predeclared};
 pub use vm::{call_value, iterate, Function};
 
+#[cfg(test)]
+mod builtins_tests;
 #[cfg(test)]
 mod tests;

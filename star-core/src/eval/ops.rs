@@ -5,7 +5,7 @@
 //! infinity for ints and floats alike, mixed int/float arithmetic converts the int to a
 //! float (an error if it is too large to be one). Error messages use the reference's
 //! words: `unknown binary op: string + int`, `integer division by zero`,
-//! `index 5 out of range [-3:3]`, `key "x" not in dict`.
+//! `list index 5 out of range [-3:2]`, `key "x" not in dict`.
 
 use std::cmp::Ordering;
 
@@ -318,8 +318,15 @@ pub fn contains(y: &Value, x: &Value) -> Result<bool> {
                 let k = i - start;
                 k % step == 0 && (0..n).contains(&(k / step))
             }
+            Value::BigInt(_) => false,
             Value::Float(f) if f.fract() == 0.0 => contains(y, &Value::Int(*f as i64))?,
-            _ => false,
+            Value::Float(_) => false,
+            _ => {
+                return Err(Error::type_error(format!(
+                    "'in <range>' requires integer as left operand, not {}",
+                    x.type_name()
+                )))
+            }
         },
         _ => {
             return Err(Error::type_error(format!(
@@ -474,27 +481,41 @@ pub fn in_place(op: BinOp, x: &Value, y: &Value) -> Result<Value> {
     }
 }
 
-/// Converts an index to a position in a sequence of length `n`, Python-style.
-pub(crate) fn seq_index(key: &Value, n: usize) -> Result<usize> {
+/// Converts an index of a sequence of type `what` and length `n` to a position,
+/// Python-style, with the reference's messages: `list index 5 out of range [-3:2]`,
+/// `index 0 out of range: empty range`, `string index: got float, want int`. As in the
+/// reference, an index must fit in 32 bits.
+pub(crate) fn seq_index(what: &str, key: &Value, n: usize) -> Result<usize> {
     let i = match key {
-        Value::Int(i) => *i,
-        Value::BigInt(_) => i64::MAX,
-        _ => {
-            return Err(Error::type_error(format!(
-                "got {} for sequence index, want int",
-                key.type_name()
-            )))
-        }
+        Value::Int(i) if i32::try_from(*i).is_ok() => *i,
+        _ => return Err(bad_index(what, key)),
     };
-    let n = n as i64;
-    let j = if i < 0 { i + n } else { i };
-    if j < 0 || j >= n {
-        return Err(Error::new(
-            ErrorKind::Index,
-            format!("index {i} out of range [{}:{n}]", -n),
-        ));
+    let j = if i < 0 { i + n as i64 } else { i };
+    if j < 0 || j >= n as i64 {
+        return Err(out_of_range(what, i, n));
     }
     Ok(j as usize)
+}
+
+#[cold]
+fn bad_index(what: &str, key: &Value) -> Error {
+    let msg = match key {
+        Value::Int(_) | Value::BigInt(_) => format!("{} out of range", key.repr()),
+        _ => format!("got {}, want int", key.type_name()),
+    };
+    Error::type_error(format!("{what} index: {msg}"))
+}
+
+/// The reference's message for index `i` outside a sequence of type `what` and
+/// length `n`: `list index 5 out of range [-3:2]`, `index 0 out of range: empty list`.
+#[cold]
+pub(crate) fn out_of_range(what: &str, i: i64, n: usize) -> Error {
+    let msg = if n == 0 {
+        format!("index {i} out of range: empty {what}")
+    } else {
+        format!("{what} index {i} out of range [{}:{}]", -(n as i64), n - 1)
+    };
+    Error::new(ErrorKind::Index, msg)
 }
 
 /// `x[key]`.
@@ -502,18 +523,18 @@ pub fn index(x: &Value, key: &Value) -> Result<Value> {
     Ok(match x {
         Value::List(l) => {
             let items = l.borrow();
-            items[seq_index(key, items.len())?].clone()
+            items[seq_index("list", key, items.len())?].clone()
         }
-        Value::Tuple(t) => t[seq_index(key, t.len())?].clone(),
+        Value::Tuple(t) => t[seq_index("tuple", key, t.len())?].clone(),
         Value::Str(s) => {
-            let i = seq_index(key, s.len())?;
+            let i = seq_index("string", key, s.len())?;
             Value::Str(Str::from_bytes(&s.as_bytes()[i..i + 1]))
         }
         Value::Bytes(b) => {
-            let i = seq_index(key, b.len())?;
+            let i = seq_index("bytes", key, b.len())?;
             Value::Bytes(Bytes::new(&b.as_bytes()[i..i + 1]))
         }
-        Value::Range(r) => Value::Int(r.get(seq_index(key, r.len())?).unwrap_or_default()),
+        Value::Range(r) => Value::Int(r.get(seq_index("range", key, r.len())?).unwrap_or_default()),
         Value::Dict(d) => match d.get(key)? {
             Some(v) => v,
             None => {
@@ -545,7 +566,7 @@ pub fn set_index(x: &Value, key: &Value, v: Value) -> Result<()> {
     match x {
         Value::List(l) => {
             let n = l.len();
-            let i = seq_index(key, n)?;
+            let i = seq_index("list", key, n)?;
             l.borrow_mut("assign to element of")?[i] = v;
             Ok(())
         }
@@ -561,13 +582,15 @@ pub fn set_index(x: &Value, key: &Value, v: Value) -> Result<()> {
     }
 }
 
+/// A slice's start, end or step (`what` says which, in the reference's words:
+/// `invalid start index: got float, want int`, `invalid slice step: got bool, want int`).
 fn slice_bound(v: &Value, what: &str) -> Result<Option<i64>> {
     match v {
         Value::None => Ok(None),
         Value::Int(i) => Ok(Some(*i)),
         Value::BigInt(b) => Ok(Some(if b.is_negative() { i64::MIN } else { i64::MAX })),
         _ => Err(Error::type_error(format!(
-            "invalid slice {what} value: got {}, want int",
+            "invalid {what}: got {}, want int",
             v.type_name()
         ))),
     }
@@ -575,7 +598,7 @@ fn slice_bound(v: &Value, what: &str) -> Result<Option<i64>> {
 
 /// The positions selected by `[lo:hi:step]` in a sequence of length `n`.
 pub(crate) fn slice_indices(n: usize, lo: &Value, hi: &Value, step: &Value) -> Result<Vec<usize>> {
-    let step = slice_bound(step, "step")?.unwrap_or(1);
+    let step = slice_bound(step, "slice step")?.unwrap_or(1);
     if step == 0 {
         return Err(Error::value_error("zero is not a valid slice step"));
     }
@@ -589,7 +612,10 @@ pub(crate) fn slice_indices(n: usize, lo: &Value, hi: &Value, step: &Value) -> R
             }
         }
     };
-    let (lo, hi) = (slice_bound(lo, "start")?, slice_bound(hi, "end")?);
+    let (lo, hi) = (
+        slice_bound(lo, "start index")?,
+        slice_bound(hi, "end index")?,
+    );
     let mut out = Vec::new();
     if step > 0 {
         let (mut i, end) = (clamp(lo, 0, 0, n), clamp(hi, n, 0, n));

@@ -299,7 +299,7 @@ fn builtin_argument_errors() {
     assert_eq!(run_err("fail('oops', 1)\n"), "test.star:1:1: fail: oops 1");
     assert_eq!(
         run_err("range('a')\n"),
-        "test.star:1:1: range: for parameter \"start_or_stop\": got string, want int"
+        "test.star:1:1: range: for parameter 1: got string, want int"
     );
 }
 

@@ -1142,15 +1142,8 @@ fn call_op(thread: &mut Thread, d: &CallDesc, regs: &[Value]) -> Result<Value> {
             Value::Dict(dict) => {
                 for (k, x) in dict.borrow().iter() {
                     match k.value() {
-                        Value::Str(s) => {
-                            if named.iter().any(|(n, _)| n == s) {
-                                return Err(Error::new(
-                                    ErrorKind::Arguments,
-                                    format!("multiple values for parameter \"{s}\""),
-                                ));
-                            }
-                            named.push((s.clone(), x.clone()))
-                        }
+                        // A name given twice is the callee's to report.
+                        Value::Str(s) => named.push((s.clone(), x.clone())),
                         other => {
                             return Err(Error::type_error(format!(
                                 "keywords must be strings, not {}",

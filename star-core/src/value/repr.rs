@@ -178,7 +178,10 @@ impl Printer {
                 out.push_str("])");
             }
             Value::Range(r) => {
-                if r.step == 1 {
+                // The shortest call that makes the same range, as the reference prints.
+                if r.step == 1 && r.start == 0 {
+                    let _ = write!(out, "range({})", r.stop);
+                } else if r.step == 1 {
                     let _ = write!(out, "range({}, {})", r.start, r.stop);
                 } else {
                     let _ = write!(out, "range({}, {}, {})", r.start, r.stop, r.step);

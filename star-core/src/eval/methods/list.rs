@@ -8,10 +8,11 @@
 //! into script code, so a read guard held across them is safe.
 
 use crate::call::NativeFunction;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::star_builtin;
 use crate::value::{List, Value};
 
+use super::super::ops::out_of_range;
 use super::unpack::{iterable, named};
 
 /// Appends `x` to the list.
@@ -111,23 +112,12 @@ fn list_pop(this: &List, index: i64) -> Result<Value> {
             index
         };
         if i < 0 || i >= n {
-            Err(out_of_range(index, n))
+            Err(out_of_range("list", index, n as usize))
         } else {
             this.borrow_mut("pop from")
                 .map(|mut items| items.remove(i as usize))
         }
     })
-}
-
-/// The reference's message for a bad index: `list index 5 out of range [-3:2]`.
-#[cold]
-fn out_of_range(index: i64, n: i64) -> Error {
-    let msg = if n == 0 {
-        format!("index {index} out of range: empty list")
-    } else {
-        format!("list index {index} out of range [{}:{}]", -n, n - 1)
-    };
-    Error::new(ErrorKind::Index, msg)
 }
 
 /// Removes the first element equal to `x`.

@@ -20,7 +20,7 @@ mod unicode;
 mod unpack;
 
 pub(super) use dict::update_dict;
-pub(super) use unpack::elements;
+pub(super) use unpack::{boolean, callable, elements, iterable, named, Optional, ABSENT};
 
 fn table(x: &Value) -> &'static [&'static NativeFunction] {
     match x {

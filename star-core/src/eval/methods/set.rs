@@ -19,7 +19,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::star_builtin;
 use crate::value::{HashedValue, Set, SetMap, Value};
 
-use super::unpack::{iterable, iterables, named};
+use super::unpack::{iterable, iterables, named, Optional, ABSENT};
 
 /// A new set value.
 fn new_set(items: SetMap) -> Value {
@@ -128,45 +128,59 @@ fn set_intersection_update(this: &Set, others: Vec<Value>) -> Result<()> {
     })
 }
 
+/// The argument of `isdisjoint`, `issubset` and `issuperset`. The reference declares
+/// it optional, so more than one argument is "want at most 1"; yet it is needed.
+fn the_other(other: Optional) -> Result<Value> {
+    match other {
+        Optional::Given(v) => Ok(v),
+        Optional::Absent => Err(Error::new(ErrorKind::Arguments, "got 0 arguments, want 1")),
+    }
+}
+
 /// Whether the set and the iterable have no element in common.
-#[star_builtin(name = "isdisjoint", method, signature = (other, /))]
-fn set_isdisjoint(this: &Set, other: Value) -> Result<bool> {
+#[star_builtin(name = "isdisjoint", method, signature = (other = ABSENT, /))]
+fn set_isdisjoint(this: &Set, other: Optional) -> Result<bool> {
     named("isdisjoint", {
-        iterable(&other, 1).and_then(|items| {
-            let s = this.borrow();
-            for v in items {
-                if s.contains(&HashedValue::new(v)?) {
-                    return Ok(false);
+        the_other(other)
+            .and_then(|other| iterable(&other, 1))
+            .and_then(|items| {
+                let s = this.borrow();
+                for v in items {
+                    if s.contains(&HashedValue::new(v)?) {
+                        return Ok(false);
+                    }
                 }
-            }
-            Ok(true)
-        })
+                Ok(true)
+            })
     })
 }
 
 /// Whether every element of the set is in the iterable.
-#[star_builtin(name = "issubset", method, signature = (other, /))]
-fn set_issubset(this: &Set, other: Value) -> Result<bool> {
+#[star_builtin(name = "issubset", method, signature = (other = ABSENT, /))]
+fn set_issubset(this: &Set, other: Optional) -> Result<bool> {
     named("issubset", {
-        iterable(&other, 1)
+        the_other(other)
+            .and_then(|other| iterable(&other, 1))
             .and_then(hashed)
             .map(|o| this.borrow().iter().all(|k| o.contains(k)))
     })
 }
 
 /// Whether every element of the iterable is in the set.
-#[star_builtin(name = "issuperset", method, signature = (other, /))]
-fn set_issuperset(this: &Set, other: Value) -> Result<bool> {
+#[star_builtin(name = "issuperset", method, signature = (other = ABSENT, /))]
+fn set_issuperset(this: &Set, other: Optional) -> Result<bool> {
     named("issuperset", {
-        iterable(&other, 1).and_then(|items| {
-            let s = this.borrow();
-            for v in items {
-                if !s.contains(&HashedValue::new(v)?) {
-                    return Ok(false);
+        the_other(other)
+            .and_then(|other| iterable(&other, 1))
+            .and_then(|items| {
+                let s = this.borrow();
+                for v in items {
+                    if !s.contains(&HashedValue::new(v)?) {
+                        return Ok(false);
+                    }
                 }
-            }
-            Ok(true)
-        })
+                Ok(true)
+            })
     })
 }
 

@@ -615,10 +615,10 @@ fn str_split(this: &Str, sep: Option<&Value>, maxsplit: i64) -> Result<Value> {
 
 /// The lines of the string, split at `"\n"` (kept at the end of each line with
 /// `keepends`); a final newline does not start another line.
-#[star_builtin(name = "splitlines", method, signature = (keepends = None, /), pure)]
-fn str_splitlines(this: &Str, keepends: Option<&Value>) -> Value {
-    // Any value, by its truth, as in the reference.
-    let keep = keepends.is_some_and(Value::truth);
+#[star_builtin(name = "splitlines", method, signature = (keepends = Value::Bool(false), /), pure)]
+fn str_splitlines(this: &Str, keepends: Value) -> Result<Value> {
+    // Only a bool, not any value's truth, as in the reference.
+    let keep = named("splitlines", unpack::boolean(&keepends, 1))?;
     let s = this.as_bytes();
     let mut lines: Vec<&[u8]> = Vec::new();
     let mut pos = 0;
@@ -631,7 +631,7 @@ fn str_splitlines(this: &Str, keepends: Option<&Value>) -> Value {
         lines.push(if keep { &s[pos..next] } else { &s[pos..end] });
         pos = next;
     }
-    str_list(lines)
+    Ok(str_list(lines))
 }
 
 /// Whether `S[start:end]` starts with `prefix` (or one of a tuple of prefixes).

@@ -94,11 +94,22 @@ fn splitlines() {
         (r#""a\nb\n".splitlines()"#, r#"["a", "b"]"#),
         (r#""\na".splitlines(True)"#, r#"["\n", "a"]"#),
         (r#""a\nb\n".splitlines(True)"#, r#"["a\n", "b\n"]"#),
-        (r#""a\nb".splitlines(0)"#, r#"["a", "b"]"#),
+        (r#""a\nb".splitlines(False)"#, r#"["a", "b"]"#),
         (r#""".splitlines()"#, "[]"),
         (r#""\n".splitlines()"#, r#"[""]"#),
         // Only "\n" ends a line, as in the reference.
         (r#""a\r\nb".splitlines()"#, r#"["a\r", "b"]"#),
+    ]);
+    // keepends is a bool, not any value's truth, as in the reference.
+    errors(&[
+        (
+            r#""a".splitlines(1)"#,
+            "splitlines: for parameter 1: got int, want bool",
+        ),
+        (
+            r#""a".splitlines(None)"#,
+            "splitlines: for parameter 1: got NoneType, want bool",
+        ),
     ]);
     // The methods take positional arguments only, as in the reference.
     errors(&[(
@@ -404,7 +415,14 @@ fn elems_and_codepoints() {
             r#"len("abc".codepoint_ords())"#,
             "len: value of type string.codepoints has no len",
         ),
-        (r#""abc".elems()[3]"#, "index 3 out of range [-3:3]"),
+        (
+            r#""abc".elems()[3]"#,
+            "string.elems index 3 out of range [-3:2]",
+        ),
+        (
+            r#""".elems()[0]"#,
+            "index 0 out of range: empty string.elems",
+        ),
         (r#"{"a".elems(): 1}"#, "unhashable: string.elems"),
     ]);
 }

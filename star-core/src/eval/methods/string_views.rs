@@ -109,7 +109,7 @@ impl HostValue for StringElems {
     }
 
     fn index(&self, key: &Value) -> Option<Result<Value>> {
-        Some(seq_index(key, self.s.len()).map(|i| self.get(i)))
+        Some(seq_index(self.type_name(), key, self.s.len()).map(|i| self.get(i)))
     }
 }
 

@@ -1,21 +1,26 @@
-//! Argument handling shared by the collection methods, beyond what `#[star_builtin]`
-//! does for them, so that their messages read as the reference implementation's do.
+//! Argument handling shared by the collection methods and the universe's builtins,
+//! beyond what `#[star_builtin]` does for them, so that their messages read as the
+//! reference implementation's do.
 //!
-//! The reference unpacks a method's arguments positionally and names a failing
-//! argument by its position (`union: for parameter 2: got int, want iterable`); methods
-//! that take any number of iterables, or that must tell an absent argument from `None`
-//! (`{}.pop("k", None)` returns `None`, `{}.pop("k")` fails), unpack those arguments
-//! here. Every message of a method is prefixed with its name (`pop: missing key`):
-//! [`named`] does that once per method.
+//! The reference unpacks a positional-only argument by its position and names a
+//! failing one by it (`union: for parameter 2: got int, want iterable`), and names
+//! other parameters by name (`sorted: for parameter key: got int, want callable`).
+//! Builtins that take any number of iterables, or that must tell an absent argument
+//! from `None` (`{}.pop("k", None)` returns `None`, `{}.pop("k")` fails;
+//! `getattr(x, "f", None)` returns `None`; `list(None)` fails), unpack those arguments
+//! here. Every message of a builtin is prefixed with its name (`pop: missing key`):
+//! [`named`] does that once per builtin.
+
+use std::fmt::Display;
 
 use crate::error::{Error, Result};
 use crate::value::{ConvError, FromValue, Value};
 
 use super::super::vm::iterate;
 
-/// Prefixes an error with the method's name: `pop: missing key`.
+/// Prefixes an error with the builtin's name: `pop: missing key`.
 #[inline]
-pub(super) fn named<T>(name: &str, r: Result<T>) -> Result<T> {
+pub(crate) fn named<T>(name: &str, r: Result<T>) -> Result<T> {
     r.map_err(|e| e.with_prefix(&format!("{name}: ")))
 }
 
@@ -30,12 +35,31 @@ pub(crate) fn elements(v: &Value) -> Option<Result<Vec<Value>>> {
     }
 }
 
-/// The elements of the iterable argument at `position` (1-based), or the reference's
+/// The elements of the iterable argument for `param` (a positional-only parameter's
+/// 1-based position, or another's name), or the reference's
 /// `for parameter 2: got int, want iterable` (to be prefixed with [`named`]).
-pub(super) fn iterable(v: &Value, position: usize) -> Result<Vec<Value>> {
+pub(crate) fn iterable(v: &Value, param: impl Display) -> Result<Vec<Value>> {
     match elements(v) {
         Some(items) => items,
-        None => Err(not_iterable(v, position)),
+        None => Err(wrong_type(v, param, "iterable")),
+    }
+}
+
+/// `v` if it can be called, or `for parameter key: got int, want callable`. A host
+/// value may be callable (it says so only when called).
+pub(crate) fn callable(v: Value, param: impl Display) -> Result<Value> {
+    match v {
+        Value::Function(_) | Value::Builtin(_) | Value::BoundMethod(_) | Value::Host(_) => Ok(v),
+        _ => Err(wrong_type(&v, param, "callable")),
+    }
+}
+
+/// The bool `v`: as in the reference, a parameter that wants a bool takes only a bool,
+/// not any value's truth (`for parameter reverse: got int, want bool`).
+pub(crate) fn boolean(v: &Value, param: impl Display) -> Result<bool> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        _ => Err(wrong_type(v, param, "bool")),
     }
 }
 
@@ -49,16 +73,16 @@ pub(super) fn iterables(args: &[Value]) -> Result<Vec<Vec<Value>>> {
 }
 
 #[cold]
-fn not_iterable(v: &Value, position: usize) -> Error {
+fn wrong_type(v: &Value, param: impl Display, want: &str) -> Error {
     Error::type_error(format!(
-        "for parameter {position}: got {}, want iterable",
+        "for parameter {param}: got {}, want {want}",
         v.type_name()
     ))
 }
 
 /// An optional argument whose absence means something else than `None`; declare it
 /// with `name = ABSENT` in the signature.
-pub(super) enum Optional {
+pub(crate) enum Optional {
     /// The call did not pass it.
     Absent,
     /// The call passed this value (perhaps `None`).
@@ -66,7 +90,7 @@ pub(super) enum Optional {
 }
 
 /// The default of an [`Optional`] parameter.
-pub(super) const ABSENT: Optional = Optional::Absent;
+pub(crate) const ABSENT: Optional = Optional::Absent;
 
 impl<'a> FromValue<'a> for Optional {
     fn from_value(v: &'a Value) -> Result<Self, ConvError> {
