@@ -73,20 +73,32 @@ fn set_difference(this: &Set, others: Vec<Value>) -> Result<Value> {
     })
 }
 
+/// Keeps the elements `k` of the set for which `keep(others, k)` holds, `others` being
+/// the iterables' elements as sets (all read before the set changes).
+fn retain_where(
+    this: &Set,
+    others: &[Value],
+    keep: impl Fn(&[SetMap], &HashedValue) -> bool,
+) -> Result<()> {
+    let others = iterables(others)?;
+    let mut s = this.borrow_mut("delete from")?;
+    let others = others
+        .into_iter()
+        .map(hashed)
+        .collect::<Result<Vec<SetMap>>>()?;
+    s.retain(|k| keep(&others, k));
+    Ok(())
+}
+
 /// Removes the elements that are in any of the iterables.
 #[star_builtin(name = "difference_update", method, signature = (*others))]
 fn set_difference_update(this: &Set, others: Vec<Value>) -> Result<()> {
-    named("difference_update", {
-        iterables(&others).and_then(|others| {
-            let mut s = this.borrow_mut("delete from")?;
-            let others = others
-                .into_iter()
-                .map(hashed)
-                .collect::<Result<Vec<SetMap>>>()?;
-            s.retain(|k| !others.iter().any(|o| o.contains(k)));
-            Ok(())
-        })
-    })
+    named(
+        "difference_update",
+        retain_where(this, &others, |others, k| {
+            !others.iter().any(|o| o.contains(k))
+        }),
+    )
 }
 
 /// Removes `x` from the set, if it is there.
@@ -115,17 +127,12 @@ fn set_intersection(this: &Set, others: Vec<Value>) -> Result<Value> {
 /// Keeps only the elements that are also in every one of the iterables.
 #[star_builtin(name = "intersection_update", method, signature = (*others))]
 fn set_intersection_update(this: &Set, others: Vec<Value>) -> Result<()> {
-    named("intersection_update", {
-        iterables(&others).and_then(|others| {
-            let mut s = this.borrow_mut("delete from")?;
-            let others = others
-                .into_iter()
-                .map(hashed)
-                .collect::<Result<Vec<SetMap>>>()?;
-            s.retain(|k| others.iter().all(|o| o.contains(k)));
-            Ok(())
-        })
-    })
+    named(
+        "intersection_update",
+        retain_where(this, &others, |others, k| {
+            others.iter().all(|o| o.contains(k))
+        }),
+    )
 }
 
 /// The argument of `isdisjoint`, `issubset` and `issuperset`. The reference declares
