@@ -550,7 +550,8 @@ pub(crate) fn run(
     let ops = &code.ops[..];
     let mut pc = 0usize;
     // Registers are indexed without bounds checks: the hot loop is mostly register
-    // reads and writes, and the checks cost a third of its time on integer loops.
+    // reads and writes, and the checks were a large share of an integer loop's time
+    // (measure with the `int_loop` program of benches/compare).
     assert!(regs.len() >= code.nregs as usize);
     let nregs = code.nregs as usize;
     macro_rules! r {

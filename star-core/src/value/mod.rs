@@ -95,8 +95,8 @@ pub enum Value {
 }
 
 impl Value {
-    /// Whether the value is an immediate (None, bool, small int, float): nothing to
-    /// free when it is dropped.
+    /// Whether the value holds nothing to free when dropped: None, bool, small int,
+    /// float, or a builtin (a `&'static`).
     #[inline(always)]
     pub fn is_immediate(&self) -> bool {
         matches!(
