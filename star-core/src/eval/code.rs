@@ -227,6 +227,78 @@ pub enum Op {
         cond: Reg,
         target: u32,
     },
+    /// `if !(a < b) { pc = target }`.
+    JumpUnlessLt {
+        a: Reg,
+        b: Reg,
+        target: u32,
+    },
+    /// `if !(a <= b) { pc = target }`.
+    JumpUnlessLe {
+        a: Reg,
+        b: Reg,
+        target: u32,
+    },
+    /// `if !(a > b) { pc = target }`.
+    JumpUnlessGt {
+        a: Reg,
+        b: Reg,
+        target: u32,
+    },
+    /// `if !(a >= b) { pc = target }`.
+    JumpUnlessGe {
+        a: Reg,
+        b: Reg,
+        target: u32,
+    },
+    /// `if !(a == b) { pc = target }`.
+    JumpUnlessEq {
+        a: Reg,
+        b: Reg,
+        target: u32,
+    },
+    /// `if !(a != b) { pc = target }`.
+    JumpUnlessNe {
+        a: Reg,
+        b: Reg,
+        target: u32,
+    },
+    /// `if !(a < consts[k]) { pc = target }`.
+    JumpUnlessLtK {
+        a: Reg,
+        k: u32,
+        target: u32,
+    },
+    /// `if !(a <= consts[k]) { pc = target }`.
+    JumpUnlessLeK {
+        a: Reg,
+        k: u32,
+        target: u32,
+    },
+    /// `if !(a > consts[k]) { pc = target }`.
+    JumpUnlessGtK {
+        a: Reg,
+        k: u32,
+        target: u32,
+    },
+    /// `if !(a >= consts[k]) { pc = target }`.
+    JumpUnlessGeK {
+        a: Reg,
+        k: u32,
+        target: u32,
+    },
+    /// `if !(a == consts[k]) { pc = target }`.
+    JumpUnlessEqK {
+        a: Reg,
+        k: u32,
+        target: u32,
+    },
+    /// `if !(a != consts[k]) { pc = target }`.
+    JumpUnlessNeK {
+        a: Reg,
+        k: u32,
+        target: u32,
+    },
     /// `dst = call(calls[desc])`.
     Call {
         dst: Reg,
@@ -517,6 +589,18 @@ impl Code {
             | Op::NeK { dst, a, .. } => one(dst).max(one(a)),
             Op::Jump { .. } | Op::IterEnd { .. } => 0,
             Op::JumpIfTrue { cond, .. } | Op::JumpIfFalse { cond, .. } => one(cond),
+            Op::JumpUnlessLt { a, b, .. }
+            | Op::JumpUnlessLe { a, b, .. }
+            | Op::JumpUnlessGt { a, b, .. }
+            | Op::JumpUnlessGe { a, b, .. }
+            | Op::JumpUnlessEq { a, b, .. }
+            | Op::JumpUnlessNe { a, b, .. } => one(a).max(one(b)),
+            Op::JumpUnlessLtK { a, .. }
+            | Op::JumpUnlessLeK { a, .. }
+            | Op::JumpUnlessGtK { a, .. }
+            | Op::JumpUnlessGeK { a, .. }
+            | Op::JumpUnlessEqK { a, .. }
+            | Op::JumpUnlessNeK { a, .. } => one(a),
             Op::Call { dst, desc } => {
                 let d = &self.calls[desc as usize];
                 let mut end = one(dst)

@@ -197,6 +197,18 @@ impl<'e> Compiler<'e> {
             Op::Jump { target: t }
             | Op::JumpIfTrue { target: t, .. }
             | Op::JumpIfFalse { target: t, .. }
+            | Op::JumpUnlessLt { target: t, .. }
+            | Op::JumpUnlessLe { target: t, .. }
+            | Op::JumpUnlessGt { target: t, .. }
+            | Op::JumpUnlessGe { target: t, .. }
+            | Op::JumpUnlessEq { target: t, .. }
+            | Op::JumpUnlessNe { target: t, .. }
+            | Op::JumpUnlessLtK { target: t, .. }
+            | Op::JumpUnlessLeK { target: t, .. }
+            | Op::JumpUnlessGtK { target: t, .. }
+            | Op::JumpUnlessGeK { target: t, .. }
+            | Op::JumpUnlessEqK { target: t, .. }
+            | Op::JumpUnlessNeK { target: t, .. }
             | Op::IterNext { end: t, .. } => *t = target,
             _ => unreachable!("patching a non-jump"),
         }
@@ -206,6 +218,29 @@ impl<'e> Compiler<'e> {
     fn patch_here(&mut self, at: usize) {
         let h = self.here();
         self.patch(at, h);
+    }
+
+    /// Emits a jump to `target` taken when `cond` is false, and returns its index. A
+    /// comparison becomes one instruction that compares and branches.
+    fn jump_unless(&mut self, cond: &Expr, target: u32) -> usize {
+        if let ExprKind::Binary { op, op_span, x, y } = &cond.kind {
+            if matches!(
+                op,
+                BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne
+            ) {
+                let a = self.expr_any(x);
+                let instr = match self.literal_operand(y) {
+                    Some(k) => jump_unless_k(*op, a, k, target),
+                    None => {
+                        let b = self.expr_any(y);
+                        jump_unless(*op, a, b, target)
+                    }
+                };
+                return self.emit(instr, *op_span);
+            }
+        }
+        let c = self.expr_any(cond);
+        self.emit(Op::JumpIfFalse { cond: c, target }, cond.span)
     }
 
     fn temp(&mut self) -> Reg {
@@ -292,8 +327,7 @@ impl<'e> Compiler<'e> {
                 then,
                 otherwise,
             } => {
-                let c = self.expr_any(cond);
-                let jf = self.emit(Op::JumpIfFalse { cond: c, target: 0 }, cond.span);
+                let jf = self.jump_unless(cond, 0);
                 self.next = mark;
                 self.block(then);
                 if otherwise.is_empty() {
@@ -360,8 +394,7 @@ impl<'e> Compiler<'e> {
             }
             StmtKind::While { cond, body } => {
                 let top = self.here();
-                let c = self.expr_any(cond);
-                let jf = self.emit(Op::JumpIfFalse { cond: c, target: 0 }, cond.span);
+                let jf = self.jump_unless(cond, 0);
                 self.next = mark;
                 self.loops.push(Loop {
                     continue_target: Some(top),
@@ -771,8 +804,7 @@ impl<'e> Compiler<'e> {
                 then,
                 otherwise,
             } => {
-                let c = self.expr_any(cond);
-                let jf = self.emit(Op::JumpIfFalse { cond: c, target: 0 }, cond.span);
+                let jf = self.jump_unless(cond, 0);
                 self.expr_into(then, dst);
                 let j = self.emit(Op::Jump { target: 0 }, e.span);
                 self.patch_here(jf);
@@ -969,28 +1001,19 @@ impl<'e> Compiler<'e> {
                 self.patch(next, end);
                 self.iter_depth -= 1;
             }
-            Some(Clause::If { cond, .. }) => {
-                let r = self.expr_any(cond);
-                match skip {
-                    Some(top) => {
-                        self.emit(
-                            Op::JumpIfFalse {
-                                cond: r,
-                                target: top,
-                            },
-                            cond.span,
-                        );
-                        self.next = mark;
-                        self.clauses(c, i + 1, dst, skip);
-                    }
-                    None => {
-                        let j = self.emit(Op::JumpIfFalse { cond: r, target: 0 }, cond.span);
-                        self.next = mark;
-                        self.clauses(c, i + 1, dst, skip);
-                        self.patch_here(j);
-                    }
+            Some(Clause::If { cond, .. }) => match skip {
+                Some(top) => {
+                    self.jump_unless(cond, top);
+                    self.next = mark;
+                    self.clauses(c, i + 1, dst, skip);
                 }
-            }
+                None => {
+                    let j = self.jump_unless(cond, 0);
+                    self.next = mark;
+                    self.clauses(c, i + 1, dst, skip);
+                    self.patch_here(j);
+                }
+            },
         }
         self.next = mark;
     }
@@ -1062,5 +1085,31 @@ fn binary_op_k(op: BinOp, dst: Reg, a: Reg, k: u32) -> Op {
         BinOp::Eq => Op::EqK { dst, a, k },
         BinOp::Ne => Op::NeK { dst, a, k },
         _ => unreachable!("no constant form for {op:?}"),
+    }
+}
+
+/// The instruction jumping to `target` unless `a op b` (`op` a comparison).
+fn jump_unless(op: BinOp, a: Reg, b: Reg, target: u32) -> Op {
+    match op {
+        BinOp::Lt => Op::JumpUnlessLt { a, b, target },
+        BinOp::Le => Op::JumpUnlessLe { a, b, target },
+        BinOp::Gt => Op::JumpUnlessGt { a, b, target },
+        BinOp::Ge => Op::JumpUnlessGe { a, b, target },
+        BinOp::Eq => Op::JumpUnlessEq { a, b, target },
+        BinOp::Ne => Op::JumpUnlessNe { a, b, target },
+        _ => unreachable!("not a comparison: {op:?}"),
+    }
+}
+
+/// The instruction jumping to `target` unless `a op consts[k]` (`op` a comparison).
+fn jump_unless_k(op: BinOp, a: Reg, k: u32, target: u32) -> Op {
+    match op {
+        BinOp::Lt => Op::JumpUnlessLtK { a, k, target },
+        BinOp::Le => Op::JumpUnlessLeK { a, k, target },
+        BinOp::Gt => Op::JumpUnlessGtK { a, k, target },
+        BinOp::Ge => Op::JumpUnlessGeK { a, k, target },
+        BinOp::Eq => Op::JumpUnlessEqK { a, k, target },
+        BinOp::Ne => Op::JumpUnlessNeK { a, k, target },
+        _ => unreachable!("not a comparison: {op:?}"),
     }
 }

@@ -14,6 +14,7 @@ mod methods;
 mod module;
 pub mod ops;
 mod sort;
+mod stack;
 pub(crate) mod vm;
 
 pub use module::{render_runtime, ExecError, FrozenModule, Module, Predeclared};

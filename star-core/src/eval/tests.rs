@@ -368,3 +368,32 @@ fn exec_again_continues_the_module() {
     m.exec(&mut t, "x = 2\nz = f()\n").unwrap();
     assert_eq!(m.get("z").unwrap().repr(), "12");
 }
+
+/// The code of function `name` defined by `src`, disassembled.
+fn disassemble(src: &str, name: &str) -> String {
+    let mut t = Thread::new("test");
+    let mut m = Module::new("x.star", Predeclared::new(), Dialect::extended());
+    m.exec(&mut t, src).expect("program runs");
+    match m.get(name) {
+        Some(Value::Function(f)) => f.code.disassemble(),
+        other => panic!("{name} is not a function: {other:?}"),
+    }
+}
+
+#[test]
+fn comparisons_in_conditions_compare_and_branch_in_one_instruction() {
+    let src = "def f(n, m):\n    if n < 2:\n        return 1\n    while n != m:\n        n += 1\n    return [x for x in range(n) if x >= m - 2]\n";
+    let dis = disassemble(src, "f");
+    for op in ["JumpUnlessLtK", "JumpUnlessNe {", "JumpUnlessGe {"] {
+        assert!(dis.contains(op), "no {op} in\n{dis}");
+    }
+    assert!(!dis.contains("JumpIfFalse"), "{dis}");
+    // The fused forms keep the comparison's semantics and its errors.
+    let (out, err) = run_with(
+        &format!("{src}print(f(0, 3), f(5, 7), f(3, 4))\nf('a', 3)\n"),
+        Dialect::extended(),
+    );
+    assert_eq!(out, "1 [5, 6] [2, 3]\n");
+    let err = err.expect("comparing a string with an int fails").message();
+    assert_eq!(err, "string < int not implemented");
+}

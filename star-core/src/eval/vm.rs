@@ -18,6 +18,7 @@ use triomphe::Arc;
 
 use super::code::*;
 use super::ops;
+use super::stack::RegStack;
 use crate::call::{Args, NativeFunction, NativeImpl, Signature};
 use crate::error::{Error, ErrorKind, Frame, Result};
 use crate::syntax::BinOp;
@@ -140,8 +141,8 @@ pub(crate) struct ActiveCall {
 
 /// Per-thread state of the evaluator.
 pub(crate) struct EvalState {
-    /// Register buffers for reuse.
-    pool: Vec<Vec<Value>>,
+    /// The registers of the Starlark calls in progress.
+    stack: RegStack,
     /// The active Starlark calls, outermost first (for the recursion check, the depth
     /// limit and [`Thread::call_stack`]).
     pub(crate) active: Vec<ActiveCall>,
@@ -154,7 +155,7 @@ pub(crate) struct EvalState {
 impl Default for EvalState {
     fn default() -> Self {
         EvalState {
-            pool: Vec::new(),
+            stack: RegStack::default(),
             active: Vec::new(),
             max_depth: DEFAULT_MAX_DEPTH,
             named_buf: Vec::new(),
@@ -234,28 +235,24 @@ pub(crate) fn call_function(
             ),
         ));
     }
-    // A frame: locals start unbound, temporaries None (both immediates, so filling
-    // and clearing the buffer only touches memory).
-    let mut regs = thread.eval.pool.pop().unwrap_or_default();
-    regs.resize(code.nregs as usize, Value::None);
-    for r in &mut regs[..code.nlocals as usize] {
-        // The slot holds None: nothing to drop, so write without the drop code (a
-        // plain assignment would call it out of line).
-        // SAFETY: `r` is a valid, aligned slot; overwriting an immediate leaks nothing.
-        unsafe { std::ptr::write(r, unbound()) };
-    }
-    let result = match bind_args(f, args, &mut regs) {
+    // A frame on the register stack: locals start unbound, temporaries None.
+    let n = code.nregs as usize;
+    let (base, mark) = thread.eval.stack.push(n, code.nlocals as usize, unbound());
+    // SAFETY: the frame's `n` slots are initialised and stay in place until popped
+    // below; nothing else refers to them (callees take frames above this one).
+    let regs = unsafe { std::slice::from_raw_parts_mut(base, n) };
+    let result = match bind_args(f, args, regs) {
         Ok(()) => {
-            let mut cells = make_cells(code, &mut regs);
+            let mut cells = make_cells(code, regs);
             thread.eval.active.push(ActiveCall { code: key, pc: 0 });
-            let r = run(thread, code, &f.module, &f.free, &mut regs, &mut cells);
+            let r = run(thread, code, &f.module, &f.free, regs, &mut cells);
             thread.eval.active.pop();
             r
         }
         Err(e) => Err(e),
     };
-    regs.drain(..).for_each(Value::release);
-    thread.eval.pool.push(regs);
+    // SAFETY: this is the frame pushed above, and `regs` is not used after this.
+    unsafe { thread.eval.stack.pop(base, n, mark) };
     result
 }
 
@@ -597,19 +594,42 @@ pub(crate) fn run(
             Value::store(&mut r!($dst), v);
         }};
     }
-    // `dst = a CMP b` with ints and floats inline.
-    macro_rules! compare {
-        ($dst:expr, $a:expr, $b:expr, $op:expr, $cmp:tt) => {{
-            let v = match (&r!($a), $b) {
+    // `a CMP b` as a bool, with ints and floats inline.
+    macro_rules! test {
+        ($a:expr, $b:expr, $op:expr, $cmp:tt) => {
+            match (&r!($a), $b) {
                 (Value::Int(x), Value::Int(y)) => x $cmp y,
                 (Value::Float(x), Value::Float(y)) if !x.is_nan() && !y.is_nan() => x $cmp y,
                 (x, y) => match tri!(ops::binary($op, x, y)) {
                     Value::Bool(b) => b,
                     _ => false,
                 },
-            };
+            }
+        };
+    }
+    // `dst = a CMP b`.
+    macro_rules! compare {
+        ($dst:expr, $a:expr, $b:expr, $op:expr, $cmp:tt) => {{
+            let v = test!($a, $b, $op, $cmp);
             Value::store(&mut r!($dst), Value::Bool(v));
         }};
+    }
+    // `a == b`, with ints inline.
+    macro_rules! equal {
+        ($a:expr, $b:expr) => {
+            match (&r!($a), $b) {
+                (Value::Int(x), Value::Int(y)) => x == y,
+                (x, y) => tri!(x.equals(y)),
+            }
+        };
+    }
+    // Jump to `target` unless the condition holds.
+    macro_rules! jump_unless {
+        ($cond:expr, $target:expr) => {
+            if !$cond {
+                pc = $target as usize;
+            }
+        };
     }
     loop {
         let op = ops[pc];
@@ -746,17 +766,11 @@ pub(crate) fn run(
             Op::Gt { dst, a, b } => compare!(dst, a, &r!(b), BinOp::Gt, >),
             Op::Ge { dst, a, b } => compare!(dst, a, &r!(b), BinOp::Ge, >=),
             Op::Eq { dst, a, b } => {
-                let v = match (&r!(a), &r!(b)) {
-                    (Value::Int(x), Value::Int(y)) => x == y,
-                    (x, y) => tri!(x.equals(y)),
-                };
+                let v = equal!(a, &r!(b));
                 Value::store(&mut r!(dst), Value::Bool(v));
             }
             Op::Ne { dst, a, b } => {
-                let v = match (&r!(a), &r!(b)) {
-                    (Value::Int(x), Value::Int(y)) => x != y,
-                    (x, y) => !tri!(x.equals(y)),
-                };
+                let v = !equal!(a, &r!(b));
                 Value::store(&mut r!(dst), Value::Bool(v));
             }
             Op::AddK { dst, a, k } => arith!(
@@ -804,18 +818,44 @@ pub(crate) fn run(
             Op::GtK { dst, a, k } => compare!(dst, a, &code.consts[k as usize], BinOp::Gt, >),
             Op::GeK { dst, a, k } => compare!(dst, a, &code.consts[k as usize], BinOp::Ge, >=),
             Op::EqK { dst, a, k } => {
-                let v = match (&r!(a), &code.consts[k as usize]) {
-                    (Value::Int(x), Value::Int(y)) => x == y,
-                    (x, y) => tri!(x.equals(y)),
-                };
+                let v = equal!(a, &code.consts[k as usize]);
                 Value::store(&mut r!(dst), Value::Bool(v));
             }
             Op::NeK { dst, a, k } => {
-                let v = match (&r!(a), &code.consts[k as usize]) {
-                    (Value::Int(x), Value::Int(y)) => x != y,
-                    (x, y) => !tri!(x.equals(y)),
-                };
+                let v = !equal!(a, &code.consts[k as usize]);
                 Value::store(&mut r!(dst), Value::Bool(v));
+            }
+            Op::JumpUnlessLt { a, b, target } => {
+                jump_unless!(test!(a, &r!(b), BinOp::Lt, <), target)
+            }
+            Op::JumpUnlessLe { a, b, target } => {
+                jump_unless!(test!(a, &r!(b), BinOp::Le, <=), target)
+            }
+            Op::JumpUnlessGt { a, b, target } => {
+                jump_unless!(test!(a, &r!(b), BinOp::Gt, >), target)
+            }
+            Op::JumpUnlessGe { a, b, target } => {
+                jump_unless!(test!(a, &r!(b), BinOp::Ge, >=), target)
+            }
+            Op::JumpUnlessEq { a, b, target } => jump_unless!(equal!(a, &r!(b)), target),
+            Op::JumpUnlessNe { a, b, target } => jump_unless!(!equal!(a, &r!(b)), target),
+            Op::JumpUnlessLtK { a, k, target } => {
+                jump_unless!(test!(a, &code.consts[k as usize], BinOp::Lt, <), target)
+            }
+            Op::JumpUnlessLeK { a, k, target } => {
+                jump_unless!(test!(a, &code.consts[k as usize], BinOp::Le, <=), target)
+            }
+            Op::JumpUnlessGtK { a, k, target } => {
+                jump_unless!(test!(a, &code.consts[k as usize], BinOp::Gt, >), target)
+            }
+            Op::JumpUnlessGeK { a, k, target } => {
+                jump_unless!(test!(a, &code.consts[k as usize], BinOp::Ge, >=), target)
+            }
+            Op::JumpUnlessEqK { a, k, target } => {
+                jump_unless!(equal!(a, &code.consts[k as usize]), target)
+            }
+            Op::JumpUnlessNeK { a, k, target } => {
+                jump_unless!(!equal!(a, &code.consts[k as usize]), target)
             }
             Op::Jump { target } => pc = target as usize,
             Op::JumpIfTrue { cond, target } => {
