@@ -304,6 +304,13 @@ pub enum Op {
         dst: Reg,
         desc: u32,
     },
+    /// `dst = call(calls[desc])` with the callee read from global `slot` (the
+    /// descriptor's `func` is unused).
+    CallGlobal {
+        dst: Reg,
+        desc: u32,
+        slot: u32,
+    },
     /// `dst = obj.names[name]`.
     GetAttr {
         dst: Reg,
@@ -601,10 +608,14 @@ impl Code {
             | Op::JumpUnlessGeK { a, .. }
             | Op::JumpUnlessEqK { a, .. }
             | Op::JumpUnlessNeK { a, .. } => one(a),
-            Op::Call { dst, desc } => {
+            Op::Call { dst, desc } | Op::CallGlobal { dst, desc, .. } => {
                 let d = &self.calls[desc as usize];
+                let func = match d.func {
+                    NO_REG => 0,
+                    f => one(f),
+                };
                 let mut end = one(dst)
-                    .max(one(d.func))
+                    .max(func)
                     .max(span(d.args, d.npos + d.names.len() as u32));
                 for r in [d.star, d.starstar] {
                     if r != NO_REG {

@@ -885,7 +885,15 @@ impl<'e> Compiler<'e> {
     }
 
     fn call(&mut self, func: &Expr, args: &[Arg], dst: Reg, lparen: Span) {
-        let f = self.expr_any(func);
+        // A global callee is read by the call instruction itself.
+        let global = match &func.kind {
+            ExprKind::Ident(id) if id.binding.scope == Scope::Global => Some(id.binding.index),
+            _ => None,
+        };
+        let f = match global {
+            Some(_) => NO_REG,
+            None => self.expr_any(func),
+        };
         let start = self.next;
         let mut npos = 0;
         for a in args {
@@ -921,7 +929,10 @@ impl<'e> Compiler<'e> {
         });
         let desc = self.code.calls.len() as u32 - 1;
         let span = func.span.to(lparen);
-        self.emit(Op::Call { dst, desc }, span);
+        match global {
+            Some(slot) => self.emit(Op::CallGlobal { dst, desc, slot }, span),
+            None => self.emit(Op::Call { dst, desc }, span),
+        };
     }
 
     fn comprehension(&mut self, c: &Comprehension, dst: Reg, span: Span) {

@@ -59,14 +59,13 @@ pub(crate) struct RegStack {
 }
 
 impl RegStack {
-    /// Pushes a frame of `n` registers: the first `nlocals` hold `unbound`,
-    /// the rest `None`. Returns its first slot and the mark to pop it with.
+    /// Pushes a frame of `n` registers, all `None`. Returns its first slot and the mark
+    /// to pop it with.
     ///
     /// The frame's slots stay valid and in place until [`RegStack::pop`] is called with
     /// the mark; frames must be popped in reverse order of pushing.
     #[inline]
-    pub(crate) fn push(&mut self, n: usize, nlocals: usize, unbound: Value) -> (*mut Value, Mark) {
-        debug_assert!(nlocals <= n);
+    pub(crate) fn push(&mut self, n: usize) -> (*mut Value, Mark) {
         let mark = Mark {
             chunk: self.cur,
             top: self.top,
@@ -84,10 +83,7 @@ impl RegStack {
                 .ptr
                 .as_ptr()
                 .add(self.top);
-            for i in 0..nlocals {
-                std::ptr::write(base.add(i), unbound.clone());
-            }
-            for i in nlocals..n {
+            for i in 0..n {
                 std::ptr::write(base.add(i), Value::None);
             }
             self.top += n;
@@ -147,9 +143,11 @@ mod tests {
         // Enough frames of varying size to need several chunks.
         for i in 0..2000usize {
             let n = 1 + i % 37;
-            let (base, mark) = s.push(n, n / 2, Value::Bool(true));
+            let (base, mark) = s.push(n);
             // SAFETY: the frame has `n` slots.
             unsafe {
+                assert!(matches!(&*base, Value::None));
+                std::ptr::write(base, Value::Bool(true));
                 std::ptr::write(base.add(n - 1), Value::str(&format!("f{i}")));
             }
             frames.push((base, n, mark, i));
@@ -159,7 +157,7 @@ mod tests {
             // SAFETY: frames are live until popped below.
             let v = unsafe { &*base.add(n - 1) };
             assert_eq!(v.to_str(), format!("f{i}"));
-            if n > 2 {
+            if n > 1 {
                 assert!(matches!(unsafe { &*base }, Value::Bool(true)));
             }
         }
@@ -169,7 +167,7 @@ mod tests {
         }
         assert_eq!((s.cur, s.top), (0, 0));
         // A frame bigger than any chunk gets its own.
-        let (base, mark) = s.push(100_000, 0, Value::None);
+        let (base, mark) = s.push(100_000);
         unsafe { s.pop(base, 100_000, mark) };
     }
 }

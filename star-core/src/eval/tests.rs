@@ -397,3 +397,44 @@ fn comparisons_in_conditions_compare_and_branch_in_one_instruction() {
     let err = err.expect("comparing a string with an int fails").message();
     assert_eq!(err, "string < int not implemented");
 }
+
+#[test]
+fn calls_through_globals_see_reassignment_and_every_argument_form() {
+    let mut d = Dialect::extended();
+    d.global_reassign = true;
+    let src = "
+def f(a, b = 2, *args, **kw):
+    return (a, b, args, sorted(kw.items()))
+def call():
+    return f(1), f(1, 3, 4), f(a = 5, c = 6), f(*[7, 8]), f(9, **{'z': 0})
+print(call())
+def f(x):
+    return 'new %s' % x
+print(f(1))
+g = f
+def f(x):
+    return 'newer %s' % x
+print(g(1), f(2))
+h = 1
+def k():
+    return h()
+k()
+";
+    let (out, err) = run_with(src, d);
+    assert_eq!(
+        out,
+        "((1, 2, (), []), (1, 3, (4,), []), (5, 2, (), [(\"c\", 6)]), (7, 8, (), []), (9, 2, (), [(\"z\", 0)]))\nnew 1\nnew 1 newer 2\n"
+    );
+    assert_eq!(
+        err.expect("calling an int fails").message(),
+        "invalid call of non-function (int)"
+    );
+    let (_, err) = run_with(
+        "def k():\n    return m()\nk()\nm = k\n",
+        Dialect::extended(),
+    );
+    assert_eq!(
+        err.expect("m is unbound").message(),
+        "global variable m referenced before assignment"
+    );
+}

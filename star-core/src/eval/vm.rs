@@ -73,6 +73,10 @@ pub struct ModuleState {
     pub(crate) globals: FreezeCell<Vec<Value>>,
     /// Their names, by slot.
     pub(crate) global_names: FreezeCell<Vec<Str>>,
+    /// Functions that were global values and have been replaced. They are kept so that
+    /// a function stored in a global lives as long as the module: `CallGlobal` calls it
+    /// through a plain reference to the slot's value, without taking a reference count.
+    retired: FreezeCell<Vec<Value>>,
     /// Whether functions may call themselves.
     pub(crate) recursion: bool,
 }
@@ -82,12 +86,14 @@ impl ModuleState {
         ModuleState {
             globals: FreezeCell::new(Vec::new()),
             global_names: FreezeCell::new(Vec::new()),
+            retired: FreezeCell::new(Vec::new()),
             recursion,
         }
     }
 
     pub(crate) fn freeze(&self) {
         self.global_names.freeze();
+        self.retired.freeze();
         if self.globals.freeze() {
             self.globals.borrow().iter().for_each(Value::freeze);
         }
@@ -213,11 +219,7 @@ pub fn call_value(thread: &mut Thread, f: &Value, args: &Args<'_>) -> Result<Val
 }
 
 /// Calls a Starlark function.
-pub(crate) fn call_function(
-    thread: &mut Thread,
-    f: &triomphe::Arc<Function>,
-    args: &Args<'_>,
-) -> Result<Value> {
+pub(crate) fn call_function(thread: &mut Thread, f: &Function, args: &Args<'_>) -> Result<Value> {
     let code: &Code = &f.code;
     let key = code as *const Code;
     if !f.module.recursion && thread.eval.active.iter().any(|a| a.code == key) {
@@ -235,9 +237,10 @@ pub(crate) fn call_function(
             ),
         ));
     }
-    // A frame on the register stack: locals start unbound, temporaries None.
+    // A frame on the register stack: parameters get the arguments, other locals start
+    // unbound, temporaries None.
     let n = code.nregs as usize;
-    let (base, mark) = thread.eval.stack.push(n, code.nlocals as usize, unbound());
+    let (base, mark) = thread.eval.stack.push(n);
     // SAFETY: the frame's `n` slots are initialised and stay in place until popped
     // below; nothing else refers to them (callees take frames above this one).
     let regs = unsafe { std::slice::from_raw_parts_mut(base, n) };
@@ -254,6 +257,16 @@ pub(crate) fn call_function(
     // SAFETY: this is the frame pushed above, and `regs` is not used after this.
     unsafe { thread.eval.stack.pop(base, n, mark) };
     result
+}
+
+/// Writes `unbound` into registers that hold immediates (a fresh frame's `None`s).
+#[inline(always)]
+fn set_unbound(regs: &mut [Value]) {
+    for r in regs {
+        // SAFETY: `r` is a valid slot holding an immediate, so overwriting it without
+        // dropping leaks nothing (and avoids the out-of-line drop code).
+        unsafe { std::ptr::write(r, unbound()) };
+    }
 }
 
 /// Moves captured locals (parameters included) into fresh cells.
@@ -282,6 +295,7 @@ fn bind_args(f: &Function, args: &Args<'_>, regs: &mut [Value]) -> Result<()> {
     let code: &Code = &f.code;
     let nparams = code.params.len();
     let np = code.npositional as usize;
+    let nlocals = code.nlocals as usize;
     let pos = args.positional;
     // Fast path: exactly the positional parameters, nothing else.
     if pos.len() == nparams
@@ -291,10 +305,14 @@ fn bind_args(f: &Function, args: &Args<'_>, regs: &mut [Value]) -> Result<()> {
         && !code.has_kwargs
     {
         for (r, v) in regs.iter_mut().zip(pos) {
-            Value::store(r, v.clone());
+            // SAFETY: a fresh frame's slot holds None: nothing to drop.
+            unsafe { std::ptr::write(r, v.clone()) };
         }
+        set_unbound(&mut regs[nparams..nlocals]);
         return Ok(());
     }
+    // Parameters start unbound too, so that binding can tell which are given.
+    set_unbound(&mut regs[..nlocals]);
     let n = pos.len().min(np);
     regs[..n].clone_from_slice(&pos[..n]);
     let mut next = nparams;
@@ -651,11 +669,7 @@ pub(crate) fn run(
             Op::LoadGlobal { dst, slot } => {
                 let v = module.globals.borrow()[slot as usize].clone();
                 if is_unbound(&v) {
-                    let name = module.global_names.borrow()[slot as usize].clone();
-                    tri!(Err(Error::new(
-                        ErrorKind::Name,
-                        format!("global variable {name} referenced before assignment"),
-                    )));
+                    tri!(Err(unbound_global(module, slot)));
                 }
                 Value::store(&mut r!(dst), v);
             }
@@ -666,7 +680,20 @@ pub(crate) fn run(
                     "assign to",
                     "module global"
                 )));
-                g[slot as usize] = v;
+                let old = std::mem::replace(&mut g[slot as usize], v);
+                drop(g);
+                if let Value::Function(_) = old {
+                    // Keep it alive (see `ModuleState::retired`). Assigning a global
+                    // is top-level code, so this runs once per statement, not in loops.
+                    tri!(module.retired.borrow_mut().map_err(|e| Value::mutate_error(
+                        e,
+                        "assign to",
+                        "module global"
+                    )))
+                    .push(old);
+                } else {
+                    old.release();
+                }
             }
             Op::LoadCell { dst, local } => {
                 let v = match &cells[local as usize] {
@@ -889,7 +916,43 @@ pub(crate) fn run(
                             &Args::positional(&regs[a..a + d.npos as usize])
                         ))
                     }
-                    _ => tri!(call_op(thread, d, regs)),
+                    f => tri!(call_op(thread, f, d, regs)),
+                };
+                Value::store(&mut r!(dst), v);
+            }
+            Op::CallGlobal { dst, desc, slot } => {
+                let d = &code.calls[desc as usize];
+                if let Some(a) = thread.eval.active.last_mut() {
+                    a.pc = pc as u32;
+                }
+                let g = module.globals.borrow();
+                let v = match &g[slot as usize] {
+                    Value::Function(f) => {
+                        let f: *const Function = &**f;
+                        drop(g);
+                        // SAFETY: a function stored in a global of `module` lives as
+                        // long as `module` (which this frame holds): a global is only
+                        // overwritten by `StoreGlobal`, which keeps replaced functions
+                        // in `ModuleState::retired`, and globals are never removed.
+                        let f = unsafe { &*f };
+                        if d.is_positional() {
+                            let a = d.args as usize;
+                            let args = Args::positional(&regs[a..a + d.npos as usize]);
+                            tri!(call_function(thread, f, &args))
+                        } else {
+                            tri!(with_args(thread, d, regs, |t, args| call_function(
+                                t, f, args
+                            )))
+                        }
+                    }
+                    v => {
+                        let callee = v.clone();
+                        drop(g);
+                        if is_unbound(&callee) {
+                            tri!(Err(unbound_global(module, slot)));
+                        }
+                        tri!(call_op(thread, &callee, d, regs))
+                    }
                 };
                 Value::store(&mut r!(dst), v);
             }
@@ -1096,6 +1159,14 @@ fn load(thread: &mut Thread, desc: &LoadDesc, out: &mut [Value]) -> Result<()> {
 }
 
 #[cold]
+fn unbound_global(module: &ModuleState, slot: u32) -> Error {
+    let name = module.global_names.borrow()[slot as usize].clone();
+    Error::new(
+        ErrorKind::Name,
+        format!("global variable {name} referenced before assignment"),
+    )
+}
+
 fn unbound_local(code: &Code, local: u32) -> Error {
     let name = code
         .local_names
@@ -1134,13 +1205,24 @@ fn unpack(v: &Value, n: usize) -> Result<Vec<Value>> {
     Ok(items)
 }
 
-fn call_op(thread: &mut Thread, d: &CallDesc, regs: &[Value]) -> Result<Value> {
+/// Calls `f` with the arguments `d` describes, in `regs`.
+fn call_op(thread: &mut Thread, f: &Value, d: &CallDesc, regs: &[Value]) -> Result<Value> {
+    with_args(thread, d, regs, |thread, args| call_value(thread, f, args))
+}
+
+/// Gathers the arguments `d` describes from `regs` (spreading `*args` and `**kwargs`)
+/// and passes them to `call`.
+fn with_args(
+    thread: &mut Thread,
+    d: &CallDesc,
+    regs: &[Value],
+    call: impl FnOnce(&mut Thread, &Args<'_>) -> Result<Value>,
+) -> Result<Value> {
     let a = d.args as usize;
     let npos = d.npos as usize;
-    let f = &regs[d.func as usize];
     if d.star == NO_REG && d.starstar == NO_REG {
         if d.names.is_empty() {
-            return call_value(thread, f, &Args::positional(&regs[a..a + npos]));
+            return call(thread, &Args::positional(&regs[a..a + npos]));
         }
         // Keyword arguments: pair names and values in a buffer reused across calls.
         let mut named = std::mem::take(&mut thread.eval.named_buf);
@@ -1151,7 +1233,7 @@ fn call_op(thread: &mut Thread, d: &CallDesc, regs: &[Value]) -> Result<Value> {
                 .enumerate()
                 .map(|(i, n)| (n.clone(), regs[a + npos + i].clone())),
         );
-        let r = call_value(thread, f, &Args::new(&regs[a..a + npos], &named));
+        let r = call(thread, &Args::new(&regs[a..a + npos], &named));
         named.clear();
         thread.eval.named_buf = named;
         return r;
@@ -1202,5 +1284,5 @@ fn call_op(thread: &mut Thread, d: &CallDesc, regs: &[Value]) -> Result<Value> {
             }
         }
     }
-    call_value(thread, f, &Args::new(&positional, &named))
+    call(thread, &Args::new(&positional, &named))
 }
