@@ -961,9 +961,10 @@ impl<'e> Compiler<'e> {
         self.assigned = saved;
     }
 
-    /// Compiles clauses `i..` of a comprehension; `skip` is where an `if` that fails
-    /// jumps (the innermost loop's next iteration).
-    fn clauses(&mut self, c: &Comprehension, i: usize, dst: Reg, skip: Option<u32>) {
+    /// Compiles clauses `i..` of a comprehension. An `if` that fails jumps to the
+    /// innermost loop's next iteration: its jump is added to `skips`, which that loop
+    /// patches.
+    fn clauses(&mut self, c: &Comprehension, i: usize, dst: Reg, skips: Option<&mut Vec<usize>>) {
         let mark = self.next;
         match c.clauses.get(i) {
             None => match &c.body {
@@ -989,15 +990,17 @@ impl<'e> Compiler<'e> {
                 iter,
                 span: s,
             }) => {
+                // Tested at the bottom, like a `for` statement: IterNext (exit if
+                // empty); body: ...; IterLoop (next, back to body).
                 let it = self.expr_any(iter);
                 let slot = self.iter_depth;
                 self.iter_depth += 1;
                 self.code.niters = self.code.niters.max(self.iter_depth);
                 self.emit(Op::IterStart { slot, src: it }, iter.span);
                 self.next = mark;
-                let x = self.temp();
-                let top = self.here();
-                let next = self.emit(
+                let direct = self.plain_local(vars);
+                let x = direct.unwrap_or_else(|| self.temp());
+                let first = self.emit(
                     Op::IterNext {
                         slot,
                         dst: x,
@@ -1005,26 +1008,41 @@ impl<'e> Compiler<'e> {
                     },
                     *s,
                 );
-                self.assign(vars, x, vars.span);
-                self.clauses(c, i + 1, dst, Some(top));
-                self.emit(Op::Jump { target: top }, *s);
-                let end = self.here();
-                self.patch(next, end);
-                self.iter_depth -= 1;
-            }
-            Some(Clause::If { cond, .. }) => match skip {
-                Some(top) => {
-                    self.jump_unless(cond, top);
-                    self.next = mark;
-                    self.clauses(c, i + 1, dst, skip);
+                let body_top = self.here();
+                match direct {
+                    Some(r) => self.assigned[r as usize] = true,
+                    None => self.assign(vars, x, vars.span),
                 }
-                None => {
-                    let j = self.jump_unless(cond, 0);
-                    self.next = mark;
-                    self.clauses(c, i + 1, dst, skip);
+                let mut inner = Vec::new();
+                self.clauses(c, i + 1, dst, Some(&mut inner));
+                for j in inner {
                     self.patch_here(j);
                 }
-            },
+                self.emit(
+                    Op::IterLoop {
+                        slot,
+                        dst: x,
+                        body: body_top,
+                    },
+                    *s,
+                );
+                self.patch_here(first);
+                self.iter_depth -= 1;
+            }
+            Some(Clause::If { cond, .. }) => {
+                let j = self.jump_unless(cond, 0);
+                self.next = mark;
+                match skips {
+                    Some(skips) => {
+                        skips.push(j);
+                        self.clauses(c, i + 1, dst, Some(skips));
+                    }
+                    None => {
+                        self.clauses(c, i + 1, dst, None);
+                        self.patch_here(j);
+                    }
+                }
+            }
         }
         self.next = mark;
     }

@@ -438,3 +438,15 @@ k()
         "global variable m referenced before assignment"
     );
 }
+#[test]
+fn comprehension_loops_test_at_the_bottom() {
+    let src = "def f(r):\n    return [i * j for i in range(4) if i != r for j in range(i) if j % 2 == 0]\n";
+    let dis = disassemble(src, "f");
+    assert_eq!(dis.matches("IterLoop").count(), 2, "{dis}");
+    assert!(!dis.contains("Jump {"), "{dis}");
+    let (out, _) = run_with(
+        &format!("{src}print(f(2), f(9), [x for x in []])\n"),
+        Dialect::extended(),
+    );
+    assert_eq!(out, "[0, 0, 6] [0, 0, 0, 6] []\n");
+}
