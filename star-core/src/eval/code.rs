@@ -213,6 +213,42 @@ pub enum Op {
         a: Reg,
         k: u32,
     },
+    /// `dst = a / b`.
+    Div {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    /// `dst = a / consts[k]`.
+    DivK {
+        dst: Reg,
+        a: Reg,
+        k: u32,
+    },
+    /// `dst = consts[k] + b`.
+    KAdd {
+        dst: Reg,
+        k: u32,
+        b: Reg,
+    },
+    /// `dst = consts[k] - b`.
+    KSub {
+        dst: Reg,
+        k: u32,
+        b: Reg,
+    },
+    /// `dst = consts[k] * b`.
+    KMul {
+        dst: Reg,
+        k: u32,
+        b: Reg,
+    },
+    /// `dst = consts[k] / b`.
+    KDiv {
+        dst: Reg,
+        k: u32,
+        b: Reg,
+    },
     /// `pc = target`.
     Jump {
         target: u32,
@@ -582,7 +618,12 @@ impl Code {
             | Op::Gt { dst, a, b }
             | Op::Ge { dst, a, b }
             | Op::Eq { dst, a, b }
-            | Op::Ne { dst, a, b } => one(dst).max(one(a)).max(one(b)),
+            | Op::Ne { dst, a, b }
+            | Op::Div { dst, a, b } => one(dst).max(one(a)).max(one(b)),
+            Op::KAdd { dst, b, .. }
+            | Op::KSub { dst, b, .. }
+            | Op::KMul { dst, b, .. }
+            | Op::KDiv { dst, b, .. } => one(dst).max(one(b)),
             Op::AddK { dst, a, .. }
             | Op::SubK { dst, a, .. }
             | Op::MulK { dst, a, .. }
@@ -593,7 +634,8 @@ impl Code {
             | Op::GtK { dst, a, .. }
             | Op::GeK { dst, a, .. }
             | Op::EqK { dst, a, .. }
-            | Op::NeK { dst, a, .. } => one(dst).max(one(a)),
+            | Op::NeK { dst, a, .. }
+            | Op::DivK { dst, a, .. } => one(dst).max(one(a)),
             Op::Jump { .. } | Op::IterEnd { .. } => 0,
             Op::JumpIfTrue { cond, .. } | Op::JumpIfFalse { cond, .. } => one(cond),
             Op::JumpUnlessLt { a, b, .. }

@@ -562,9 +562,23 @@ impl<'e> Compiler<'e> {
         match &lhs.kind {
             ExprKind::Ident(id) => {
                 let cur = self.expr_any(lhs);
-                let r = self.expr_any(rhs);
+                // A number on the right: `+=` and friends act as the plain operator
+                // (only a list's `+=` differs, and then only with an iterable).
+                let k = match rhs.kind {
+                    ExprKind::Int(_) | ExprKind::Float(_) if has_constant_form(op) => {
+                        self.literal_operand(rhs)
+                    }
+                    _ => None,
+                };
                 let dst = self.plain_local(lhs).unwrap_or_else(|| self.temp());
-                self.emit(binary_op(op, dst, cur, r, true), op_span);
+                let instr = match k {
+                    Some(k) => binary_op_k(op, dst, cur, k),
+                    None => {
+                        let r = self.expr_any(rhs);
+                        binary_op(op, dst, cur, r, true)
+                    }
+                };
+                self.emit(instr, op_span);
                 self.store_ident(id, dst, op_span);
             }
             ExprKind::Index { x, index, lbrack } => {
@@ -785,6 +799,32 @@ impl<'e> Compiler<'e> {
                 self.patch_here(j);
             }
             ExprKind::Binary { op, op_span, x, y } => {
+                // A number on the left of an arithmetic operator is read from the
+                // constants too (`2.0 * x`).
+                let left_k = match (&x.kind, &y.kind, op) {
+                    (ExprKind::Int(_) | ExprKind::Float(_), _, _)
+                        if !matches!(y.kind, ExprKind::Int(_) | ExprKind::Float(_))
+                            && matches!(
+                                op,
+                                BinOp::Plus | BinOp::Minus | BinOp::Star | BinOp::Slash
+                            ) =>
+                    {
+                        self.literal_operand(x)
+                    }
+                    _ => None,
+                };
+                if let Some(k) = left_k {
+                    let b = self.expr_any(y);
+                    let instr = match op {
+                        BinOp::Plus => Op::KAdd { dst, k, b },
+                        BinOp::Minus => Op::KSub { dst, k, b },
+                        BinOp::Star => Op::KMul { dst, k, b },
+                        _ => Op::KDiv { dst, k, b },
+                    };
+                    self.emit(instr, *op_span);
+                    self.next = mark;
+                    return;
+                }
                 let a = self.expr_any(x);
                 let with_k = match has_constant_form(*op) {
                     true => self.literal_operand(y),
@@ -1067,6 +1107,7 @@ fn binary_op(op: BinOp, dst: Reg, a: Reg, b: Reg, in_place: bool) -> Op {
         BinOp::Plus => Op::Add { dst, a, b },
         BinOp::Minus => Op::Sub { dst, a, b },
         BinOp::Star => Op::Mul { dst, a, b },
+        BinOp::Slash => Op::Div { dst, a, b },
         BinOp::Percent => Op::Mod { dst, a, b },
         BinOp::SlashSlash => Op::FloorDiv { dst, a, b },
         BinOp::Lt => Op::Lt { dst, a, b },
@@ -1095,7 +1136,7 @@ fn has_constant_form(op: BinOp) -> bool {
     use BinOp::*;
     matches!(
         op,
-        Plus | Minus | Star | Percent | SlashSlash | Lt | Le | Gt | Ge | Eq | Ne
+        Plus | Minus | Star | Slash | Percent | SlashSlash | Lt | Le | Gt | Ge | Eq | Ne
     )
 }
 
@@ -1105,6 +1146,7 @@ fn binary_op_k(op: BinOp, dst: Reg, a: Reg, k: u32) -> Op {
         BinOp::Plus => Op::AddK { dst, a, k },
         BinOp::Minus => Op::SubK { dst, a, k },
         BinOp::Star => Op::MulK { dst, a, k },
+        BinOp::Slash => Op::DivK { dst, a, k },
         BinOp::Percent => Op::ModK { dst, a, k },
         BinOp::SlashSlash => Op::FloorDivK { dst, a, k },
         BinOp::Lt => Op::LtK { dst, a, k },

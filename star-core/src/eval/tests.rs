@@ -450,3 +450,47 @@ fn comprehension_loops_test_at_the_bottom() {
     );
     assert_eq!(out, "[0, 0, 6] [0, 0, 0, 6] []\n");
 }
+#[test]
+fn constant_operands_on_either_side_keep_the_operators_semantics() {
+    let src = "
+def f(x, y):
+    return [2 * x, 2.0 * x, 1 + x, 1.5 - x, 10 / x, 7 / y, x / 4, x * 3, 3 * 'ab', 2 * [y]]
+print(f(4, 2))
+print(f(2.5, -4))
+def g(x):
+    x += 1
+    x -= 0.5
+    x *= 2
+    x /= 4
+    return x
+print(g(3), g(-1.5))
+def h(n):
+    n += 1
+    return n
+";
+    let (out, err) = run_with(src, Dialect::extended());
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(
+        out,
+        "[8, 8.0, 5, -2.5, 2.5, 3.5, 1.0, 12, \"ababab\", [2, 2]]\n\
+         [5.0, 5.0, 3.5, -1.0, 4.0, -1.75, 0.625, 7.5, \"ababab\", [-4, -4]]\n\
+         1.75 -0.5\n"
+    );
+    for (call, msg) in [
+        ("f('a', 1)", "unknown binary op: float * string"),
+        ("f(0, 1)", "floating-point division by zero"),
+        ("f(1, 0)", "floating-point division by zero"),
+        ("h([1])", "unknown binary op: list + int"),
+        ("h('s')", "unknown binary op: string + int"),
+        ("h(9223372036854775807)", "ok"),
+    ] {
+        let (out, err) = run_with(&format!("{src}print({call})"), Dialect::extended());
+        match err {
+            Some(e) => assert_eq!(e.message(), msg, "{call}"),
+            None => assert!(
+                msg == "ok" && out.ends_with("9223372036854775808\n"),
+                "{call}: {out}"
+            ),
+        }
+    }
+}

@@ -612,6 +612,25 @@ pub(crate) fn run(
             Value::store(&mut r!($dst), v);
         }};
     }
+    // `dst = x OP y` for two operand values, with the int and float cases inline when
+    // `int` (giving a value) or `float` give a result, else through `ops::binary`.
+    macro_rules! arith_vals {
+        ($dst:expr, $x:expr, $y:expr, $op:expr, $int:expr, $float:expr) => {{
+            let (xv, yv): (&Value, &Value) = ($x, $y);
+            let v = match (xv, yv) {
+                (Value::Int(x), Value::Int(y)) => match $int(*x, *y) {
+                    Some(v) => v,
+                    None => tri!(ops::binary($op, xv, yv)),
+                },
+                (Value::Float(x), Value::Float(y)) => match $float(*x, *y) {
+                    Some(v) => Value::Float(v),
+                    None => tri!(ops::binary($op, xv, yv)),
+                },
+                _ => tri!(ops::binary($op, xv, yv)),
+            };
+            Value::store(&mut r!($dst), v);
+        }};
+    }
     // `a CMP b` as a bool, with ints and floats inline.
     macro_rules! test {
         ($a:expr, $b:expr, $op:expr, $cmp:tt) => {
@@ -884,6 +903,49 @@ pub(crate) fn run(
             Op::JumpUnlessNeK { a, k, target } => {
                 jump_unless!(!equal!(a, &code.consts[k as usize]), target)
             }
+            Op::Div { dst, a, b } => {
+                arith_vals!(dst, &r!(a), &r!(b), BinOp::Slash, int_div, float_div)
+            }
+            Op::DivK { dst, a, k } => arith_vals!(
+                dst,
+                &r!(a),
+                &code.consts[k as usize],
+                BinOp::Slash,
+                int_div,
+                float_div
+            ),
+            Op::KAdd { dst, k, b } => arith_vals!(
+                dst,
+                &code.consts[k as usize],
+                &r!(b),
+                BinOp::Plus,
+                |x: i64, y: i64| x.checked_add(y).map(Value::Int),
+                |x: f64, y: f64| Some(x + y)
+            ),
+            Op::KSub { dst, k, b } => arith_vals!(
+                dst,
+                &code.consts[k as usize],
+                &r!(b),
+                BinOp::Minus,
+                |x: i64, y: i64| x.checked_sub(y).map(Value::Int),
+                |x: f64, y: f64| Some(x - y)
+            ),
+            Op::KMul { dst, k, b } => arith_vals!(
+                dst,
+                &code.consts[k as usize],
+                &r!(b),
+                BinOp::Star,
+                |x: i64, y: i64| x.checked_mul(y).map(Value::Int),
+                |x: f64, y: f64| Some(x * y)
+            ),
+            Op::KDiv { dst, k, b } => arith_vals!(
+                dst,
+                &code.consts[k as usize],
+                &r!(b),
+                BinOp::Slash,
+                int_div,
+                float_div
+            ),
             Op::Jump { target } => pc = target as usize,
             Op::JumpIfTrue { cond, target } => {
                 if r!(cond).truth() {
@@ -1106,6 +1168,18 @@ pub(crate) fn run(
             Op::Return { src } => return Ok(std::mem::take(&mut r!(src))),
         }
     }
+}
+
+/// `x / y` for ints (a float), or None to take the slow path (division by zero).
+#[inline]
+fn int_div(x: i64, y: i64) -> Option<Value> {
+    (y != 0).then(|| Value::Float(x as f64 / y as f64))
+}
+
+/// `x / y` for floats, or None to take the slow path (division by zero).
+#[inline]
+fn float_div(x: f64, y: f64) -> Option<f64> {
+    (y != 0.0).then(|| x / y)
 }
 
 /// `x % y` for ints with the sign of `y`, or None to take the slow path (zero).
