@@ -42,10 +42,13 @@ use crate::value::{Str, Value};
 pub struct Args<'a> {
     /// Positional arguments, in order.
     pub positional: &'a [Value],
-    /// Keyword arguments, in order. A name may occur twice when the call spreads a
-    /// `**kwargs` dict (`f(a=1, **{"a": 2})`): as in the reference, the callee decides
-    /// what that means (the binders of functions and builtins report it).
-    pub named: &'a [(Str, Value)],
+    /// Names of the keyword arguments, in order. A name may occur twice when the call
+    /// spreads a `**kwargs` dict (`f(a=1, **{"a": 2})`): as in the reference, the callee
+    /// decides what that means (the binders of functions and builtins report it).
+    pub names: &'a [Str],
+    /// Values of the keyword arguments, one per name (a call's keyword values sit in
+    /// consecutive registers, so both slices are borrowed as they are).
+    pub named: &'a [Value],
 }
 
 impl<'a> Args<'a> {
@@ -53,13 +56,24 @@ impl<'a> Args<'a> {
     pub fn positional(values: &'a [Value]) -> Args<'a> {
         Args {
             positional: values,
+            names: &[],
             named: &[],
         }
     }
 
-    /// Positional and keyword arguments.
-    pub fn new(positional: &'a [Value], named: &'a [(Str, Value)]) -> Args<'a> {
-        Args { positional, named }
+    /// Positional and keyword arguments (`names` and `named` of equal length).
+    pub fn new(positional: &'a [Value], names: &'a [Str], named: &'a [Value]) -> Args<'a> {
+        assert_eq!(names.len(), named.len(), "one value per keyword argument");
+        Args {
+            positional,
+            names,
+            named,
+        }
+    }
+
+    /// The keyword arguments: name and value pairs, in order.
+    pub fn keywords(&self) -> impl Iterator<Item = (&'a Str, &'a Value)> + 'a {
+        self.names.iter().zip(self.named)
     }
 }
 
@@ -172,7 +186,7 @@ impl Signature {
         for (slot, v) in slots.iter_mut().zip(fitting) {
             *slot = Some(v);
         }
-        for (key, v) in args.named {
+        for (key, v) in args.keywords() {
             let key_bytes = key.as_bytes();
             let found = self
                 .slot_params()

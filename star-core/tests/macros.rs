@@ -171,16 +171,14 @@ async fn echo_async(this: String, times: usize) -> String {
 
 /// Calls `f` and describes the call and its outcome in script syntax.
 fn call(f: &'static NativeFunction, pos: &[Value], named: &[(&str, Value)]) -> String {
-    let named: Vec<(Str, Value)> = named
-        .iter()
-        .map(|(k, v)| (Str::new(k), v.clone()))
-        .collect();
+    let names: Vec<Str> = named.iter().map(|(k, _)| Str::new(k)).collect();
+    let values: Vec<Value> = named.iter().map(|(_, v)| v.clone()).collect();
     let mut shown: Vec<String> = pos.iter().map(Value::repr).collect();
     shown.extend(named.iter().map(|(k, v)| format!("{k}={}", v.repr())));
     let call = format!("{}({})", f.name, shown.join(", "));
     let mut thread = Thread::default();
     thread.set_print(|_| {});
-    match f.call(&mut thread, &Args::new(pos, &named)) {
+    match f.call(&mut thread, &Args::new(pos, &names, &values)) {
         Ok(v) => format!("{call} == {}", v.repr()),
         Err(e) => format!("{call} !! {:?}: {}", e.kind(), e.message()),
     }
@@ -188,11 +186,9 @@ fn call(f: &'static NativeFunction, pos: &[Value], named: &[(&str, Value)]) -> S
 
 /// The error message of a call that must fail.
 fn error(f: &'static NativeFunction, pos: &[Value], named: &[(&str, Value)]) -> String {
-    let named: Vec<(Str, Value)> = named
-        .iter()
-        .map(|(k, v)| (Str::new(k), v.clone()))
-        .collect();
-    match f.call(&mut Thread::default(), &Args::new(pos, &named)) {
+    let names: Vec<Str> = named.iter().map(|(k, _)| Str::new(k)).collect();
+    let values: Vec<Value> = named.iter().map(|(_, v)| v.clone()).collect();
+    match f.call(&mut Thread::default(), &Args::new(pos, &names, &values)) {
         Ok(v) => panic!("{} succeeded with {}", f.name, v.repr()),
         Err(e) => e.message().to_string(),
     }
@@ -370,9 +366,12 @@ fn the_thread_is_passed_through() {
     let sink = out.clone();
     let mut thread = Thread::default();
     thread.set_print(move |line| sink.borrow_mut().push_str(line));
-    let named = [(Str::new("sep"), s(", ")), (Str::new("end"), s("."))];
+    let names = [Str::new("sep"), Str::new("end")];
     let n = echo::BUILTIN
-        .call(&mut thread, &Args::new(&[int(1), s("a")], &named))
+        .call(
+            &mut thread,
+            &Args::new(&[int(1), s("a")], &names, &[s(", "), s(".")]),
+        )
         .unwrap();
     assert_eq!(n.repr(), "0");
     assert_eq!(*out.borrow(), "1, a.");
@@ -844,9 +843,11 @@ fn module_members() {
     let Value::Host(h) = &v else { unreachable!() };
     assert_eq!(h.get().attr_names(), ["ANSWER", "join", "pi", "square"]);
     let join = h.get().attr("join").unwrap();
-    let named = [(Str::new("sep"), s("+"))];
     let r = Thread::default()
-        .call(&join, &Args::new(&[s("a"), s("b")], &named))
+        .call(
+            &join,
+            &Args::new(&[s("a"), s("b")], &[Str::new("sep")], &[s("+")]),
+        )
         .unwrap();
     assert_eq!(r.repr(), r#""a+b""#);
     assert!(h.get().attr("INTERNAL").is_none());

@@ -59,10 +59,8 @@ fn bench(c: &mut Criterion) {
     // star
     let mut thread = Thread::new("bench");
     let pos = [Value::Int(1), Value::Int(2)];
-    let named = [
-        (Str::new("b"), Value::Int(2)),
-        (Str::new("scale"), Value::Int(3)),
-    ];
+    let names = [Str::new("b"), Str::new("scale")];
+    let named = [Value::Int(2), Value::Int(3)];
     let one = [Value::Int(1)];
     assert_eq!(
         mix::BUILTIN
@@ -121,7 +119,7 @@ fn bench(c: &mut Criterion) {
         g.bench_function("star_keyword", |b| {
             b.iter(|| {
                 mix::BUILTIN
-                    .call(&mut thread, black_box(&Args::new(&one, &named)))
+                    .call(&mut thread, black_box(&Args::new(&one, &names, &named)))
                     .unwrap()
             })
         });

@@ -228,8 +228,7 @@ impl HostValue for Symbol {
             )));
         }
         let fields = args
-            .named
-            .iter()
+            .keywords()
             .map(|(k, v)| (k.to_string(), v.clone()))
             .collect();
         Ok(Value::host(Struct::new(Some(self.name.clone()), fields)))

@@ -154,8 +154,6 @@ pub(crate) struct EvalState {
     pub(crate) active: Vec<ActiveCall>,
     /// Maximum call depth.
     pub(crate) max_depth: usize,
-    /// A buffer for keyword arguments, reused across calls.
-    named_buf: Vec<(Str, Value)>,
 }
 
 impl Default for EvalState {
@@ -164,7 +162,6 @@ impl Default for EvalState {
             stack: RegStack::default(),
             active: Vec::new(),
             max_depth: DEFAULT_MAX_DEPTH,
-            named_buf: Vec::new(),
         }
     }
 }
@@ -314,11 +311,13 @@ fn bind_args(f: &Function, args: &Args<'_>, regs: &mut [Value]) -> Result<()> {
     // Parameters start unbound too, so that binding can tell which are given.
     set_unbound(&mut regs[..nlocals]);
     let n = pos.len().min(np);
-    regs[..n].clone_from_slice(&pos[..n]);
+    for (r, v) in regs[..n].iter_mut().zip(pos) {
+        Value::store(r, v.clone());
+    }
     let mut next = nparams;
     if code.has_varargs {
         let rest = if pos.len() > np { &pos[np..] } else { &[] };
-        regs[next] = Value::Tuple(Tuple::from_slice(rest));
+        Value::store(&mut regs[next], Value::Tuple(Tuple::from_slice(rest)));
         next += 1;
     } else if pos.len() > np {
         let at_most = if code.params[..np].iter().any(|p| p.has_default) {
@@ -337,12 +336,12 @@ fn bind_args(f: &Function, args: &Args<'_>, regs: &mut [Value]) -> Result<()> {
     }
     let kwargs = if code.has_kwargs {
         let d = triomphe::Arc::new(Dict::new());
-        regs[next] = Value::Dict(d.clone());
+        Value::store(&mut regs[next], Value::Dict(d.clone()));
         Some(d)
     } else {
         None
     };
-    for (k, v) in args.named {
+    for (k, v) in args.keywords() {
         match code.params.iter().position(|p| p.name == *k) {
             Some(i) => {
                 if !is_unbound(&regs[i]) {
@@ -351,18 +350,20 @@ fn bind_args(f: &Function, args: &Args<'_>, regs: &mut [Value]) -> Result<()> {
                         format!("got multiple values for parameter \"{k}\""),
                     ));
                 }
-                regs[i] = v.clone();
+                Value::store(&mut regs[i], v.clone());
             }
             None => match &kwargs {
                 Some(d) => {
-                    let key = Value::Str(k.clone());
-                    if d.get(&key)?.is_some() {
+                    let key = HashedValue::new(Value::Str(k.clone()))?;
+                    if d.borrow_mut("insert into")?
+                        .insert(key, v.clone())
+                        .is_some()
+                    {
                         return Err(bind_error(
                             code,
                             format!("got multiple values for parameter \"{k}\""),
                         ));
                     }
-                    d.insert(key, v.clone())?;
                 }
                 None => {
                     let names: Vec<&str> =
@@ -384,7 +385,7 @@ fn bind_args(f: &Function, args: &Args<'_>, regs: &mut [Value]) -> Result<()> {
     for (i, p) in code.params.iter().enumerate() {
         if p.has_default {
             if is_unbound(&regs[i]) {
-                regs[i] = f.defaults[d].clone();
+                Value::store(&mut regs[i], f.defaults[d].clone());
             }
             d += 1;
         } else if is_unbound(&regs[i]) {
@@ -1115,7 +1116,7 @@ pub(crate) fn run(
             Op::Unpack { src, dst, n } => {
                 let items = tri!(unpack(&r!(src), n as usize));
                 for (i, v) in items.into_iter().enumerate() {
-                    regs[dst as usize + i] = v;
+                    Value::store(&mut regs[dst as usize + i], v);
                 }
             }
             Op::MakeFunction {
@@ -1298,27 +1299,16 @@ fn with_args(
         if d.names.is_empty() {
             return call(thread, &Args::positional(&regs[a..a + npos]));
         }
-        // Keyword arguments: pair names and values in a buffer reused across calls.
-        let mut named = std::mem::take(&mut thread.eval.named_buf);
-        named.clear();
-        named.extend(
-            d.names
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (n.clone(), regs[a + npos + i].clone())),
+        // Keyword arguments: their values follow the positional ones in the registers.
+        let nk = d.names.len();
+        return call(
+            thread,
+            &Args::new(&regs[a..a + npos], &d.names, &regs[a + npos..a + npos + nk]),
         );
-        let r = call(thread, &Args::new(&regs[a..a + npos], &named));
-        named.clear();
-        thread.eval.named_buf = named;
-        return r;
     }
     let mut positional: Vec<Value> = regs[a..a + npos].to_vec();
-    let mut named: Vec<(Str, Value)> = d
-        .names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.clone(), regs[a + npos + i].clone()))
-        .collect();
+    let mut names: Vec<Str> = d.names.to_vec();
+    let mut named: Vec<Value> = regs[a + npos..a + npos + d.names.len()].to_vec();
     if d.star != NO_REG {
         let v = &regs[d.star as usize];
         match v {
@@ -1340,7 +1330,10 @@ fn with_args(
                 for (k, x) in dict.borrow().iter() {
                     match k.value() {
                         // A name given twice is the callee's to report.
-                        Value::Str(s) => named.push((s.clone(), x.clone())),
+                        Value::Str(s) => {
+                            names.push(s.clone());
+                            named.push(x.clone());
+                        }
                         other => {
                             return Err(Error::type_error(format!(
                                 "keywords must be strings, not {}",
@@ -1358,5 +1351,5 @@ fn with_args(
             }
         }
     }
-    call(thread, &Args::new(&positional, &named))
+    call(thread, &Args::new(&positional, &names, &named))
 }
