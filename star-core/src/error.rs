@@ -42,6 +42,15 @@ pub enum ErrorKind {
     Cancelled,
     /// An error reported by host (Rust) code.
     Host,
+    /// A module's source has syntax or name-resolution errors (nothing of it ran).
+    Syntax,
+    /// A module reference names a file its package does not have.
+    NoModule,
+    /// A module reference names a package the interpreter does not know.
+    NoPackage,
+    /// A module was loaded or executed in a way the module rules forbid: a load
+    /// cycle, a second `exec`, `exec` of a loaded module or the reverse.
+    Module,
     /// Anything else.
     Other,
 }
@@ -133,6 +142,14 @@ impl Error {
     /// Records one more frame as the error unwinds (the evaluator calls this).
     pub fn push_frame(&mut self, frame: Frame) {
         self.0.backtrace.push(frame);
+    }
+
+    /// A copy of the error (kind, message and backtrace; the Rust source error is not
+    /// copied), for results that are reported more than once, like a failed `load`.
+    pub fn duplicate(&self) -> Error {
+        let mut e = Error::new(self.0.kind, self.0.message.clone());
+        e.0.backtrace = self.0.backtrace.clone();
+        e
     }
 
     /// Prefixes the message, as in `f: ` for errors raised inside builtin `f`.

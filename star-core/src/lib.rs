@@ -45,6 +45,7 @@ pub mod diagnostics;
 pub mod dialect;
 pub mod error;
 pub mod eval;
+pub mod interp;
 pub mod resolve;
 pub mod syntax;
 pub mod testing;

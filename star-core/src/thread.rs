@@ -20,6 +20,10 @@ use crate::value::Value;
 /// Where `print` output goes.
 pub type PrintSink = Box<dyn FnMut(&str)>;
 
+/// Where `print` output goes when the sink wants the position of the `print` call:
+/// file, line (0 when there is no Starlark caller) and the printed line.
+pub type PrintAtSink = Box<dyn FnMut(&str, u32, &str)>;
+
 /// What `load` statements call: given the module string, the loaded module.
 pub type Loader = Box<dyn FnMut(&mut Thread, &str) -> Result<Arc<FrozenModule>>>;
 
@@ -27,6 +31,7 @@ pub type Loader = Box<dyn FnMut(&mut Thread, &str) -> Result<Arc<FrozenModule>>>
 pub struct Thread {
     name: String,
     print: Option<PrintSink>,
+    print_at: Option<PrintAtSink>,
     loader: Option<Loader>,
     data: HashMap<TypeId, Box<dyn Any>>,
     /// The evaluator's per-thread state.
@@ -45,6 +50,7 @@ impl Thread {
         Thread {
             name: name.to_string(),
             print: None,
+            print_at: None,
             loader: None,
             data: HashMap::new(),
             eval: Default::default(),
@@ -58,11 +64,26 @@ impl Thread {
 
     /// Sends `print` output to `sink`.
     pub fn set_print(&mut self, sink: impl FnMut(&str) + 'static) {
+        self.print_at = None;
         self.print = Some(Box::new(sink));
+    }
+
+    /// Sends `print` output to `sink` with the file and line of each `print` call
+    /// (replacing a sink set by [`Thread::set_print`]).
+    pub fn set_print_at(&mut self, sink: impl FnMut(&str, u32, &str) + 'static) {
+        self.print = None;
+        self.print_at = Some(Box::new(sink));
     }
 
     /// Prints a line (the `print` builtin calls this).
     pub fn print(&mut self, line: &str) {
+        if let Some(sink) = &mut self.print_at {
+            match self.eval.call_stack().last() {
+                Some(f) => sink(&f.file, f.span.start.line, line),
+                None => sink("", 0, line),
+            }
+            return;
+        }
         match &mut self.print {
             Some(sink) => sink(line),
             None => println!("{line}"),

@@ -17,7 +17,9 @@ mod sort;
 mod stack;
 pub(crate) mod vm;
 
-pub use module::{render_runtime, ExecError, FrozenModule, Module, Predeclared};
+pub use module::{
+    render_runtime, render_runtime_with, ExecError, FrozenModule, Module, Predeclared,
+};
 pub use vm::{call_value, iterate, Function};
 
 #[cfg(test)]

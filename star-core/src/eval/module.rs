@@ -121,10 +121,30 @@ impl ExecError {
 
 /// Renders a runtime error: the diagnostic at the innermost frame, then a backtrace.
 pub fn render_runtime(e: &Error, source: &str, color: bool) -> String {
+    render_runtime_with(e, |_| Some(source.into()), color)
+}
+
+/// Renders a runtime error whose frames may be in several files: `source` gives the
+/// text of a file by the name frames show (a frame whose file it does not know is
+/// shown without a snippet).
+pub fn render_runtime_with(
+    e: &Error,
+    source: impl Fn(&str) -> Option<Arc<str>>,
+    color: bool,
+) -> String {
     let frames = e.backtrace();
     let mut out = String::new();
     match frames.first() {
+        Some(f) if source(&f.file).is_none() => out.push_str(&format!(
+            "error: {}\n --> {}:{}:{}\n",
+            e.message(),
+            f.file,
+            f.span.start.line,
+            f.span.start.col
+        )),
         Some(f) => {
+            let source = source(&f.file).unwrap_or_default();
+            let source: &str = &source;
             let d = Diagnostic {
                 stage: Stage::Runtime,
                 file: f.file.clone(),
