@@ -853,6 +853,41 @@ pub(crate) fn run(
                 };
                 Value::store(&mut r!(dst), v);
             }
+            Op::LoadMethod { dst, obj, site } => {
+                let s = &code.methods[site as usize];
+                if s.cache.get(&r!(obj)).is_none() {
+                    let v = tri!(ops::get_attr(&r!(obj), &code.names[s.name as usize]));
+                    Value::store(&mut r!(dst), v);
+                }
+            }
+            Op::CallMethod { dst, site } => {
+                let s = &code.methods[site as usize];
+                if let Some(a) = thread.eval.active.last_mut() {
+                    a.pc = pc as u32;
+                }
+                let v = match s.cache.get(&r!(s.obj)) {
+                    // The common case: a built-in method called with positional
+                    // arguments, on the receiver in place (no bound method made).
+                    Some(m) if s.call.is_positional() => {
+                        let a = s.call.args as usize;
+                        let args = Args::positional(&regs[a..a + s.call.npos as usize]);
+                        tri!(m.call_method(thread, &r!(s.obj), &args))
+                    }
+                    // Named or spread arguments: bind the method as `GetAttr` would,
+                    // and call it the general way.
+                    Some(m) => {
+                        let bound = crate::value::BoundMethod {
+                            receiver: r!(s.obj).clone(),
+                            method: m,
+                        };
+                        let f = Value::BoundMethod(triomphe::Arc::new(bound));
+                        Value::store(&mut r!(s.call.func), f);
+                        tri!(call_op(thread, &s.call, regs))
+                    }
+                    None => tri!(call_op(thread, &s.call, regs)),
+                };
+                Value::store(&mut r!(dst), v);
+            }
             Op::GetAttr { dst, obj, name } => {
                 let v = tri!(ops::get_attr(&r!(obj), &code.names[name as usize]));
                 Value::store(&mut r!(dst), v);
