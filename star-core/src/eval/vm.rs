@@ -616,8 +616,14 @@ pub(crate) fn run(
         pc += 1;
         match op {
             Op::Const { dst, k } => {
-                let v = code.consts[k as usize].clone();
-                Value::store(&mut r!(dst), v);
+                let c = &code.consts[k as usize];
+                // In a loop, a temporary often still holds this very string from the
+                // last iteration: keep it, instead of an atomic increment for the
+                // clone and a decrement for the old value.
+                let same = matches!((&r!(dst), c), (Value::Str(a), Value::Str(b)) if a.ptr_eq(b));
+                if !same {
+                    Value::store(&mut r!(dst), c.clone());
+                }
             }
             Op::Move { dst, src } => {
                 let v = r!(src).clone();
@@ -911,14 +917,19 @@ pub(crate) fn run(
                 let v = tri!(ops::slice(&r!(obj), &regs[l], &regs[l + 1], &regs[l + 2]));
                 Value::store(&mut r!(dst), v);
             }
+            // The items are temporaries that nothing reads again: they are moved into
+            // the new list or tuple (a clone would cost an atomic increment each, and
+            // a decrement when the temporary is next written).
             Op::MakeList { dst, start, n } => {
                 let s = start as usize;
-                let v = Value::list(regs[s..s + n as usize].to_vec());
+                let items = regs[s..s + n as usize].iter_mut().map(std::mem::take);
+                let v = Value::list(items.collect());
                 Value::store(&mut r!(dst), v);
             }
             Op::MakeTuple { dst, start, n } => {
                 let s = start as usize;
-                let v = Value::Tuple(Tuple::from_slice(&regs[s..s + n as usize]));
+                let items = regs[s..s + n as usize].iter_mut().map(std::mem::take);
+                let v = Value::Tuple(Tuple::from_exact(items));
                 Value::store(&mut r!(dst), v);
             }
             Op::MakeDict { dst, start, n } => {

@@ -44,13 +44,17 @@ impl ByteStr {
     /// allocation: no intermediate `Vec` and no second copy.
     #[inline]
     fn build(len: usize, utf8: u8, fill: impl FnOnce(&mut [u8])) -> ByteStr {
-        let mut arc = ThinArc::from_header_and_iter(
-            Header {
-                hash: AtomicU32::new(0),
-                utf8: AtomicU8::new(utf8),
-            },
-            std::iter::repeat_n(0u8, len),
-        );
+        /// Zeros to copy from: triomphe fills from a slice with one `memcpy`, but from
+        /// an iterator byte by byte.
+        static ZEROS: [u8; 256] = [0; 256];
+        let header = Header {
+            hash: AtomicU32::new(0),
+            utf8: AtomicU8::new(utf8),
+        };
+        let mut arc = match ZEROS.get(..len) {
+            Some(zeros) => ThinArc::from_header_and_slice(header, zeros),
+            None => ThinArc::from_header_and_iter(header, std::iter::repeat_n(0u8, len)),
+        };
         arc.with_arc_mut(|a| {
             let inner = triomphe::Arc::get_mut(a).expect("a new string is not shared");
             fill(inner.slice_mut())
@@ -321,5 +325,8 @@ mod tests {
         assert_eq!(s.as_str(), None);
         assert_eq!(Str::build(0, |_| {}).len(), 0);
         assert_eq!(Str::build(2, |_| {}).as_bytes(), b"\0\0");
+        let long = Str::build(300, |b| b[299] = b'x');
+        assert_eq!(long.len(), 300);
+        assert!(long.as_bytes()[..299].iter().all(|&b| b == 0));
     }
 }

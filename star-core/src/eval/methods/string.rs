@@ -202,8 +202,9 @@ fn affix_test(
     end: Option<&Value>,
 ) -> Result<bool> {
     let (_, s) = sub_span(name, this.as_bytes(), start, end)?;
+    let at_start = name == "startswith";
     let test = |affix: &Str| {
-        if name == "startswith" {
+        if at_start {
             s.starts_with(affix.as_bytes())
         } else {
             s.ends_with(affix.as_bytes())
