@@ -347,6 +347,23 @@ pub enum Op {
         desc: u32,
         slot: u32,
     },
+    /// Starts a method call `obj.name(...)` (`methods[site]` names `obj` and the
+    /// name). If `obj` is a built-in value whose type has the method, does nothing: the
+    /// `CallMethod` that follows calls it directly, with no bound-method value made.
+    /// Otherwise `dst = obj.name`, as `GetAttr` (errors included, before the
+    /// arguments are evaluated).
+    LoadMethod {
+        dst: Reg,
+        obj: Reg,
+        site: u32,
+    },
+    /// Ends the method call that `LoadMethod` with the same `site` started:
+    /// `dst = call(methods[site].call)`, with the built-in method of `obj` called on
+    /// `obj` if `LoadMethod` found one, else with the value it loaded as the callee.
+    CallMethod {
+        dst: Reg,
+        site: u32,
+    },
     /// `dst = obj.names[name]`.
     GetAttr {
         dst: Reg,
@@ -491,6 +508,25 @@ pub struct CallDesc {
     pub starstar: Reg,
 }
 
+/// The operands of a method call (`LoadMethod` and `CallMethod`).
+///
+/// `obj` is the receiver's register, and it is not written between the two
+/// instructions: it is a temporary, or a local, which an argument expression cannot
+/// assign (comprehension variables have slots of their own). So both instructions see
+/// the same receiver and agree on whether it has a built-in method.
+#[derive(Clone, Debug)]
+pub struct MethodSite {
+    /// The receiver.
+    pub obj: Reg,
+    /// The method name, as an index into `names`.
+    pub name: u32,
+    /// The built-in types' methods of that name.
+    pub cache: super::methods::MethodCache,
+    /// The call; `call.func` is the register `LoadMethod` writes when the receiver
+    /// has no built-in method of that name.
+    pub call: CallDesc,
+}
+
 /// Where a closure's captured cell comes from in the frame that creates it.
 #[derive(Clone, Copy, Debug)]
 pub enum Capture {
@@ -539,6 +575,8 @@ pub struct Code {
     pub names: Vec<Str>,
     /// Call operands.
     pub calls: Vec<CallDesc>,
+    /// Method call operands.
+    pub methods: Vec<MethodSite>,
     /// Nested functions.
     pub protos: Vec<Proto>,
     /// f-string conversions (`None`, `Some('r')`, `Some('s')`) per `Format` instruction.
@@ -651,20 +689,17 @@ impl Code {
             | Op::JumpUnlessEqK { a, .. }
             | Op::JumpUnlessNeK { a, .. } => one(a),
             Op::Call { dst, desc } | Op::CallGlobal { dst, desc, .. } => {
-                let d = &self.calls[desc as usize];
-                let func = match d.func {
-                    NO_REG => 0,
-                    f => one(f),
-                };
-                let mut end = one(dst)
-                    .max(func)
-                    .max(span(d.args, d.npos + d.names.len() as u32));
-                for r in [d.star, d.starstar] {
-                    if r != NO_REG {
-                        end = end.max(one(r));
-                    }
-                }
-                end
+                one(dst).max(self.call_registers_end(&self.calls[desc as usize]))
+            }
+            Op::LoadMethod { dst, obj, site } => {
+                let s = &self.methods[site as usize];
+                one(dst).max(one(obj)).max(one(s.obj))
+            }
+            Op::CallMethod { dst, site } => {
+                let s = &self.methods[site as usize];
+                one(dst)
+                    .max(one(s.obj))
+                    .max(self.call_registers_end(&s.call))
             }
             Op::GetAttr { dst, obj, .. } => one(dst).max(one(obj)),
             Op::SetAttr { obj, src, .. } => one(obj).max(one(src)),
@@ -690,6 +725,19 @@ impl Code {
                 one(dst).max(span(dst, self.loads[index as usize].names.len() as u32))
             }
         }
+    }
+
+    /// One past the highest register a call's operands name.
+    fn call_registers_end(&self, d: &CallDesc) -> u32 {
+        let n = d.npos + d.names.len() as u32;
+        let func = if d.func == NO_REG { 0 } else { d.func + 1 };
+        let mut end = func.max(if n == 0 { 0 } else { d.args + n });
+        for r in [d.star, d.starstar] {
+            if r != NO_REG {
+                end = end.max(r + 1);
+            }
+        }
+        end
     }
 
     /// A short listing of the instructions, for debugging and tests.

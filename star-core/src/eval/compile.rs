@@ -26,6 +26,7 @@
 use triomphe::Arc;
 
 use super::code::*;
+use super::methods::MethodCache;
 use crate::syntax::ast::*;
 use crate::syntax::Span;
 use crate::value::{Bytes, Str, Value};
@@ -68,6 +69,7 @@ fn new_code(name: &str, file: &std::sync::Arc<str>, span: Span, locals: &[Local]
         consts: Vec::new(),
         names: Vec::new(),
         calls: Vec::new(),
+        methods: Vec::new(),
         protos: Vec::new(),
         formats: Vec::new(),
         local_names: locals.iter().map(|l| Str::new(&l.name)).collect(),
@@ -925,6 +927,9 @@ impl<'e> Compiler<'e> {
     }
 
     fn call(&mut self, func: &Expr, args: &[Arg], dst: Reg, lparen: Span) {
+        if let ExprKind::Dot { x, name } = &func.kind {
+            return self.method_call(x, name, args, dst, func.span.to(lparen));
+        }
         // A global callee is read by the call instruction itself.
         let global = match &func.kind {
             ExprKind::Ident(id) if id.binding.scope == Scope::Global => Some(id.binding.index),
@@ -934,6 +939,46 @@ impl<'e> Compiler<'e> {
             Some(_) => NO_REG,
             None => self.expr_any(func),
         };
+        let d = self.call_desc(f, args);
+        self.code.calls.push(d);
+        let desc = self.code.calls.len() as u32 - 1;
+        let span = func.span.to(lparen);
+        match global {
+            Some(slot) => self.emit(Op::CallGlobal { dst, desc, slot }, span),
+            None => self.emit(Op::Call { dst, desc }, span),
+        };
+    }
+
+    /// `x.name(args)`: `LoadMethod`, the arguments, `CallMethod` (see [`Op::LoadMethod`]).
+    /// The receiver's register is not written by the argument expressions, as
+    /// [`MethodSite`] requires: it is a fresh temporary or a local.
+    fn method_call(&mut self, x: &Expr, name: &Ident, args: &[Arg], dst: Reg, span: Span) {
+        let obj = self.expr_any(x);
+        let f = self.temp();
+        let site = self.code.methods.len() as u32;
+        let n = self.name(&name.name);
+        self.code.methods.push(MethodSite {
+            obj,
+            name: n,
+            cache: MethodCache::new(&name.name),
+            call: CallDesc {
+                func: f,
+                args: f + 1,
+                npos: 0,
+                names: Box::new([]),
+                star: NO_REG,
+                starstar: NO_REG,
+            },
+        });
+        self.emit(Op::LoadMethod { dst: f, obj, site }, name.span);
+        let d = self.call_desc(f, args);
+        self.code.methods[site as usize].call = d;
+        self.emit(Op::CallMethod { dst, site }, span);
+    }
+
+    /// Compiles a call's arguments into registers from `self.next` on; `f` is the
+    /// callee's register.
+    fn call_desc(&mut self, f: Reg, args: &[Arg]) -> CallDesc {
         let start = self.next;
         let mut npos = 0;
         for a in args {
@@ -959,20 +1004,14 @@ impl<'e> Compiler<'e> {
                 _ => {}
             }
         }
-        self.code.calls.push(CallDesc {
+        CallDesc {
             func: f,
             args: start,
             npos,
             names: names.into(),
             star,
             starstar,
-        });
-        let desc = self.code.calls.len() as u32 - 1;
-        let span = func.span.to(lparen);
-        match global {
-            Some(slot) => self.emit(Op::CallGlobal { dst, desc, slot }, span),
-            None => self.emit(Op::Call { dst, desc }, span),
-        };
+        }
     }
 
     fn comprehension(&mut self, c: &Comprehension, dst: Reg, span: Span) {

@@ -66,19 +66,16 @@ fn exp_form(s: &str) -> String {
 pub fn percent_format(format: &Str, args: &Value) -> Result<Str> {
     let f = format.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(f.len() + 16);
-    let positional: Vec<Value> = match args {
-        Value::Tuple(t) => t.to_vec(),
-        v => vec![v.clone()],
+    let positional: &[Value] = match args {
+        Value::Tuple(t) => t,
+        v => std::slice::from_ref(v),
     };
     let mut next = 0;
     let mut i = 0;
     while i < f.len() {
         let c = f[i];
         if c != b'%' {
-            let j = f[i..]
-                .iter()
-                .position(|&b| b == b'%')
-                .map_or(f.len(), |p| i + p);
+            let j = memchr::memchr(b'%', &f[i..]).map_or(f.len(), |p| i + p);
             out.extend_from_slice(&f[i..j]);
             i = j;
             continue;
@@ -112,35 +109,42 @@ pub fn percent_format(format: &Str, args: &Value) -> Result<Str> {
             out.push(b'%');
             continue;
         }
-        let v = match arg {
+        let v: &Value = match &arg {
             Some(v) => v,
             None => {
                 let v = positional
                     .get(next)
-                    .cloned()
                     .ok_or_else(|| Error::value_error("not enough arguments for format string"))?;
                 next += 1;
                 v
             }
         };
+        // The common conversions write straight into the output.
+        match (conv, v) {
+            ('s', _) | ('d' | 'i', Value::Int(_)) => {
+                v.write_str_bytes(&mut out);
+                continue;
+            }
+            _ => {}
+        }
         let mut s = String::new();
         match conv {
             's' => s = v.to_str(),
             'r' => s = v.repr(),
             'd' | 'i' => {
-                let _ = write!(s, "{}", int_arg(&v, conv)?);
+                let _ = write!(s, "{}", int_arg(v, conv)?);
             }
             'o' => {
-                let _ = write!(s, "{:o}", int_arg(&v, conv)?);
+                let _ = write!(s, "{:o}", int_arg(v, conv)?);
             }
             'x' => {
-                let _ = write!(s, "{:x}", int_arg(&v, conv)?);
+                let _ = write!(s, "{:x}", int_arg(v, conv)?);
             }
             'X' => {
-                let _ = write!(s, "{:X}", int_arg(&v, conv)?);
+                let _ = write!(s, "{:X}", int_arg(v, conv)?);
             }
             'e' | 'f' | 'g' | 'E' | 'F' | 'G' => {
-                let x = to_float(&v).map_err(|_| {
+                let x = to_float(v).map_err(|_| {
                     Error::type_error(format!(
                         "%{conv} format requires float, not {}",
                         v.type_name()
@@ -148,7 +152,7 @@ pub fn percent_format(format: &Str, args: &Value) -> Result<Str> {
                 })?;
                 s = format_float_conv(x, conv);
             }
-            'c' => match &v {
+            'c' => match v {
                 Value::Int(n) => match u32::try_from(*n).ok().and_then(char::from_u32) {
                     Some(ch) => s.push(ch),
                     // Surrogates are not characters: they print as U+FFFD.
@@ -176,10 +180,7 @@ pub fn percent_format(format: &Str, args: &Value) -> Result<Str> {
             },
             other => return Err(Error::value_error(format!("unknown conversion %{other}"))),
         }
-        match (&v, conv) {
-            (Value::Str(t), 's') => out.extend_from_slice(t.as_bytes()),
-            _ => out.extend_from_slice(s.as_bytes()),
-        }
+        out.extend_from_slice(s.as_bytes());
     }
     if next < positional.len() && !matches!(args, Value::Dict(_)) {
         return Err(Error::value_error("too many arguments for format string"));

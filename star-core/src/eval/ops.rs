@@ -338,12 +338,13 @@ pub fn contains(y: &Value, x: &Value) -> Result<bool> {
     })
 }
 
-/// The first position of `needle` in `hay`.
+/// The first position of `needle` in `hay` (an empty needle is at 0).
 pub(crate) fn memfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
-        return Some(0);
+    match needle {
+        [] => Some(0),
+        [b] => memchr::memchr(*b, hay),
+        _ => memchr::memmem::find(hay, needle),
     }
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 fn set_op(op: BinOp, a: &Set, b: &Set) -> Value {
@@ -596,76 +597,116 @@ fn slice_bound(v: &Value, what: &str) -> Result<Option<i64>> {
     }
 }
 
-/// The positions selected by `[lo:hi:step]` in a sequence of length `n`.
-pub(crate) fn slice_indices(n: usize, lo: &Value, hi: &Value, step: &Value) -> Result<Vec<usize>> {
-    let step = slice_bound(step, "slice step")?.unwrap_or(1);
-    if step == 0 {
-        return Err(Error::value_error("zero is not a valid slice step"));
-    }
-    let n = n as i64;
-    let clamp = |v: Option<i64>, default: i64, lo_lim: i64, hi_lim: i64| -> i64 {
-        match v {
-            None => default,
-            Some(i) => {
-                let i = if i < 0 { i.saturating_add(n) } else { i };
-                i.clamp(lo_lim, hi_lim)
+/// The positions `[lo:hi:step]` selects in a sequence: `count` of them, from `start`,
+/// `step` apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct SliceIndices {
+    start: usize,
+    step: i64,
+    count: usize,
+}
+
+impl SliceIndices {
+    /// The positions selected by `[lo:hi:step]` in a sequence of length `n`.
+    pub(crate) fn new(n: usize, lo: &Value, hi: &Value, step: &Value) -> Result<SliceIndices> {
+        let step = slice_bound(step, "slice step")?.unwrap_or(1);
+        if step == 0 {
+            return Err(Error::value_error("zero is not a valid slice step"));
+        }
+        let n = n as i64;
+        let clamp = |v: Option<i64>, default: i64, lo_lim: i64, hi_lim: i64| -> i64 {
+            match v {
+                None => default,
+                Some(i) => {
+                    let i = if i < 0 { i.saturating_add(n) } else { i };
+                    i.clamp(lo_lim, hi_lim)
+                }
             }
-        }
-    };
-    let (lo, hi) = (
-        slice_bound(lo, "start index")?,
-        slice_bound(hi, "end index")?,
-    );
-    let mut out = Vec::new();
-    if step > 0 {
-        let (mut i, end) = (clamp(lo, 0, 0, n), clamp(hi, n, 0, n));
-        while i < end {
-            out.push(i as usize);
-            i += step;
-        }
-    } else {
-        let (mut i, end) = (clamp(lo, n - 1, -1, n - 1), clamp(hi, -1, -1, n - 1));
-        while i > end {
-            out.push(i as usize);
-            i += step;
-        }
+        };
+        let (lo, hi) = (
+            slice_bound(lo, "start index")?,
+            slice_bound(hi, "end index")?,
+        );
+        // `first` and `end` are within [-1, n], so their difference does not overflow;
+        // the step's magnitude is taken unsigned (it may be i64::MIN).
+        let (first, end) = if step > 0 {
+            (clamp(lo, 0, 0, n), clamp(hi, n, 0, n))
+        } else {
+            (clamp(lo, n - 1, -1, n - 1), clamp(hi, -1, -1, n - 1))
+        };
+        let span = if step > 0 { end - first } else { first - end };
+        let count = if span > 0 {
+            ((span - 1) as u64 / step.unsigned_abs() + 1) as usize
+        } else {
+            0
+        };
+        Ok(SliceIndices {
+            start: if count > 0 { first as usize } else { 0 },
+            step,
+            count,
+        })
     }
-    Ok(out)
+
+    /// The positions, when they are contiguous and ascending (step 1).
+    pub(crate) fn contiguous(&self) -> Option<std::ops::Range<usize>> {
+        (self.step == 1).then_some(self.start..self.start + self.count)
+    }
+
+    /// The positions, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = usize> {
+        // With more than one position, |step| * (count - 1) stays within the sequence.
+        let (start, step) = (self.start as i64, self.step);
+        (0..self.count as i64).map(move |k| (start + k * step) as usize)
+    }
 }
 
 /// `x[lo:hi:step]`.
 pub fn slice(x: &Value, lo: &Value, hi: &Value, step: &Value) -> Result<Value> {
+    /// The selected bytes of `b`: a copy of a contiguous run, or gathered one by one.
+    fn bytes_slice(b: &[u8], idx: SliceIndices) -> Str {
+        match idx.contiguous() {
+            Some(r) => Str::from_bytes(&b[r]),
+            None => Str::build(idx.count, |out| {
+                for (o, i) in out.iter_mut().zip(idx.iter()) {
+                    *o = b[i];
+                }
+            }),
+        }
+    }
     Ok(match x {
         Value::List(l) => {
             let items = l.borrow();
-            let idx = slice_indices(items.len(), lo, hi, step)?;
-            Value::list(idx.into_iter().map(|i| items[i].clone()).collect())
+            let idx = SliceIndices::new(items.len(), lo, hi, step)?;
+            Value::list(match idx.contiguous() {
+                Some(r) => items[r].to_vec(),
+                None => idx.iter().map(|i| items[i].clone()).collect(),
+            })
         }
         Value::Tuple(t) => {
-            let idx = slice_indices(t.len(), lo, hi, step)?;
-            Value::Tuple(Tuple::new(idx.into_iter().map(|i| t[i].clone()).collect()))
+            let idx = SliceIndices::new(t.len(), lo, hi, step)?;
+            Value::Tuple(Tuple::new(match idx.contiguous() {
+                Some(r) => t[r].to_vec(),
+                None => idx.iter().map(|i| t[i].clone()).collect(),
+            }))
         }
         Value::Str(s) => {
-            let b = s.as_bytes();
-            let idx = slice_indices(b.len(), lo, hi, step)?;
-            let out: Vec<u8> = idx.into_iter().map(|i| b[i]).collect();
-            Value::Str(Str::from_bytes(&out))
+            let idx = SliceIndices::new(s.len(), lo, hi, step)?;
+            Value::Str(bytes_slice(s.as_bytes(), idx))
         }
         Value::Bytes(bs) => {
-            let b = bs.as_bytes();
-            let idx = slice_indices(b.len(), lo, hi, step)?;
-            let out: Vec<u8> = idx.into_iter().map(|i| b[i]).collect();
-            Value::Bytes(Bytes::new(&out))
+            let idx = SliceIndices::new(bs.len(), lo, hi, step)?;
+            Value::Bytes(Bytes::new(bytes_slice(bs.as_bytes(), idx).as_bytes()))
         }
         Value::Range(r) => {
-            let idx = slice_indices(r.len(), lo, hi, step)?;
+            let idx = SliceIndices::new(r.len(), lo, hi, step)?;
             // A slice of a range is a range.
             let st = slice_bound(step, "step")?.unwrap_or(1);
-            let (start, new_step) = match idx.first() {
-                Some(&i) => (r.get(i).unwrap_or(r.start), r.step.saturating_mul(st)),
-                None => (r.start, r.step.saturating_mul(st)),
+            let new_step = r.step.saturating_mul(st);
+            let start = match idx.count {
+                0 => r.start,
+                _ => r.get(idx.start).unwrap_or(r.start),
             };
-            let stop = start.saturating_add((idx.len() as i64).saturating_mul(new_step));
+            let stop = start.saturating_add((idx.count as i64).saturating_mul(new_step));
             Value::Range(triomphe::Arc::new(crate::value::Range::new(
                 start, stop, new_step,
             )?))

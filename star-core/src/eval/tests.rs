@@ -494,3 +494,55 @@ def h(n):
         }
     }
 }
+
+/// `x.name(args)` compiles to `LoadMethod` + `CallMethod`, which call a built-in
+/// method without a bound-method value; everything else must behave as `GetAttr` then
+/// `Call` did.
+#[test]
+fn method_calls() {
+    let src = "
+x = '-'
+p(x.join([x for x in ['a', 'b']]))
+def f(y):
+    return y.join([y for y in ['c', 'd']]), y
+p(f('+'))
+l = []
+l.append(1)
+l.extend([2, 3])
+p(l, {'a': 1}.get('a'), {'a': 1}.get(*['b', 2]), 'a b'.split(*[' ']))
+m = 'a-b'.split
+p(m('-'), ','.join(('x', 'y')))
+d = {}
+d.update(k=1)
+p(d)
+def g():
+    return 'a,b'.split(',')[0].upper().lower()
+p(g(), b'ab'.elems())
+";
+    assert_eq!(
+        run(src),
+        "a-b\n(\"c+d\", \"+\")\n[1, 2, 3] 1 2 [\"a\", \"b\"]\n[\"a\", \"b\"] x,y\n{\"k\": 1}\na b\"ab\".elems()\n"
+    );
+    // The attribute is looked up before the arguments are evaluated.
+    let (out, err) = run_with(
+        "def g():\n    p('g')\n(1).nosuch(g())\n",
+        Dialect::standard(),
+    );
+    assert_eq!(out, "");
+    assert_eq!(
+        err.unwrap().to_string(),
+        "test.star:3:5: int has no .nosuch field or method"
+    );
+    assert_eq!(
+        run_err("'a'.upper(1)\n"),
+        "test.star:1:1: upper: got 1 argument, want 0"
+    );
+    assert_eq!(
+        run_err("'a'.split(sep=',')\n"),
+        "test.star:1:1: split: unexpected keyword arguments"
+    );
+    assert_eq!(
+        run_err("[].append(1, 2)\n"),
+        "test.star:1:1: append: got 2 arguments, want 1"
+    );
+}

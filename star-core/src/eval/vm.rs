@@ -674,8 +674,14 @@ pub(crate) fn run(
         pc += 1;
         match op {
             Op::Const { dst, k } => {
-                let v = code.consts[k as usize].clone();
-                Value::store(&mut r!(dst), v);
+                let c = &code.consts[k as usize];
+                // In a loop, a temporary often still holds this very string from the
+                // last iteration: keep it, instead of an atomic increment for the
+                // clone and a decrement for the old value.
+                let same = matches!((&r!(dst), c), (Value::Str(a), Value::Str(b)) if a.ptr_eq(b));
+                if !same {
+                    Value::store(&mut r!(dst), c.clone());
+                }
             }
             Op::Move { dst, src } => {
                 let v = r!(src).clone();
@@ -1019,6 +1025,37 @@ pub(crate) fn run(
                 };
                 Value::store(&mut r!(dst), v);
             }
+            Op::LoadMethod { dst, obj, site } => {
+                let s = &code.methods[site as usize];
+                if s.cache.get(&r!(obj)).is_none() {
+                    let v = tri!(ops::get_attr(&r!(obj), &code.names[s.name as usize]));
+                    Value::store(&mut r!(dst), v);
+                }
+            }
+            Op::CallMethod { dst, site } => {
+                let s = &code.methods[site as usize];
+                if let Some(a) = thread.eval.active.last_mut() {
+                    a.pc = pc as u32;
+                }
+                let v = match s.cache.get(&r!(s.obj)) {
+                    // The common case: a built-in method called with positional
+                    // arguments, on the receiver in place (no bound method made).
+                    Some(m) if s.call.is_positional() => {
+                        let a = s.call.args as usize;
+                        let args = Args::positional(&regs[a..a + s.call.npos as usize]);
+                        tri!(m.call_method(thread, &r!(s.obj), &args))
+                    }
+                    // Named or spread arguments: gathered the general way, then the
+                    // method called on the receiver in place.
+                    Some(m) => {
+                        let receiver = &regs[s.obj as usize];
+                        tri!(with_args(thread, &s.call, regs, |t, args| m
+                            .call_method(t, receiver, args)))
+                    }
+                    None => tri!(call_op(thread, &regs[s.call.func as usize], &s.call, regs)),
+                };
+                Value::store(&mut r!(dst), v);
+            }
             Op::GetAttr { dst, obj, name } => {
                 let v = tri!(ops::get_attr(&r!(obj), &code.names[name as usize]));
                 Value::store(&mut r!(dst), v);
@@ -1042,14 +1079,19 @@ pub(crate) fn run(
                 let v = tri!(ops::slice(&r!(obj), &regs[l], &regs[l + 1], &regs[l + 2]));
                 Value::store(&mut r!(dst), v);
             }
+            // The items are temporaries that nothing reads again: they are moved into
+            // the new list or tuple (a clone would cost an atomic increment each, and
+            // a decrement when the temporary is next written).
             Op::MakeList { dst, start, n } => {
                 let s = start as usize;
-                let v = Value::list(regs[s..s + n as usize].to_vec());
+                let items = regs[s..s + n as usize].iter_mut().map(std::mem::take);
+                let v = Value::list(items.collect());
                 Value::store(&mut r!(dst), v);
             }
             Op::MakeTuple { dst, start, n } => {
                 let s = start as usize;
-                let v = Value::Tuple(Tuple::from_slice(&regs[s..s + n as usize]));
+                let items = regs[s..s + n as usize].iter_mut().map(std::mem::take);
+                let v = Value::Tuple(Tuple::from_exact(items));
                 Value::store(&mut r!(dst), v);
             }
             Op::MakeDict { dst, start, n } => {

@@ -27,6 +27,11 @@ impl Tuple {
         Tuple(ThinArc::from_header_and_iter((), items.into_iter()))
     }
 
+    /// A tuple of the items of an iterator that knows its length.
+    pub fn from_exact(items: impl ExactSizeIterator<Item = Value>) -> Tuple {
+        Tuple(ThinArc::from_header_and_iter((), items))
+    }
+
     /// A tuple of clones of these items.
     pub fn from_slice(items: &[Value]) -> Tuple {
         Tuple(ThinArc::from_header_and_iter((), items.iter().cloned()))

@@ -26,10 +26,47 @@ impl Value {
         }
     }
 
+    /// Appends the `str(x)` form to `out` as bytes, with a string's bytes as they are
+    /// (even if not valid UTF-8), as `%s` and `str.format` use them. Ints skip `fmt`.
+    pub(crate) fn write_str_bytes(&self, out: &mut Vec<u8>) {
+        match self {
+            Value::Str(s) => out.extend_from_slice(s.as_bytes()),
+            Value::Int(i) => write_int(out, *i),
+            _ => out.extend_from_slice(self.repr().as_bytes()),
+        }
+    }
+
+    /// Appends `repr(x)` to `out` as bytes.
+    pub(crate) fn write_repr_bytes(&self, out: &mut Vec<u8>) {
+        match self {
+            Value::Int(i) => write_int(out, *i),
+            _ => out.extend_from_slice(self.repr().as_bytes()),
+        }
+    }
+
     /// Appends `repr(x)` to `out`.
     pub fn write_repr(&self, out: &mut String) {
         Printer::default().repr(self, out)
     }
+}
+
+/// Appends the decimal digits of `i` (as `str(i)` gives them) to `out`.
+pub(crate) fn write_int(out: &mut Vec<u8>, i: i64) {
+    let mut buf = [0u8; 20];
+    let mut n = i.unsigned_abs();
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&buf[at..]);
 }
 
 /// Formats a float as the reference does (Go's `%g` with the shortest round-tripping
@@ -215,6 +252,30 @@ impl Printer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ints_write_as_display_does() {
+        for i in [
+            0,
+            7,
+            -7,
+            10,
+            -10,
+            1234567890,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+        ] {
+            let mut out = Vec::new();
+            write_int(&mut out, i);
+            assert_eq!(out, i.to_string().into_bytes());
+        }
+        let mut out = b"x".to_vec();
+        Value::Int(-5).write_str_bytes(&mut out);
+        Value::Str(crate::value::Str::from_bytes(b"\xff")).write_str_bytes(&mut out);
+        Value::None.write_str_bytes(&mut out);
+        assert_eq!(out, b"x-5\xffNone");
+    }
 
     #[test]
     fn floats_print_like_the_reference() {

@@ -40,6 +40,28 @@ impl ByteStr {
         ))
     }
 
+    /// `len` bytes written in place by `fill` (into a zeroed buffer), in one
+    /// allocation: no intermediate `Vec` and no second copy.
+    #[inline]
+    fn build(len: usize, utf8: u8, fill: impl FnOnce(&mut [u8])) -> ByteStr {
+        /// Zeros to copy from: triomphe fills from a slice with one `memcpy`, but from
+        /// an iterator byte by byte.
+        static ZEROS: [u8; 256] = [0; 256];
+        let header = Header {
+            hash: AtomicU32::new(0),
+            utf8: AtomicU8::new(utf8),
+        };
+        let mut arc = match ZEROS.get(..len) {
+            Some(zeros) => ThinArc::from_header_and_slice(header, zeros),
+            None => ThinArc::from_header_and_iter(header, std::iter::repeat_n(0u8, len)),
+        };
+        arc.with_arc_mut(|a| {
+            let inner = triomphe::Arc::get_mut(a).expect("a new string is not shared");
+            fill(inner.slice_mut())
+        });
+        ByteStr(arc)
+    }
+
     #[inline]
     fn bytes(&self) -> &[u8] {
         &self.0.slice
@@ -99,18 +121,20 @@ impl Str {
     /// The concatenation of several pieces, in one allocation.
     pub fn concat(parts: &[&[u8]]) -> Str {
         let len = parts.iter().map(|p| p.len()).sum();
-        Str(ByteStr(ThinArc::from_header_and_iter(
-            Header {
-                hash: AtomicU32::new(0),
-                utf8: AtomicU8::new(0),
-            },
-            Concat {
-                parts,
-                index: 0,
-                offset: 0,
-                left: len,
-            },
-        )))
+        Str::build(len, |buf| {
+            let mut at = 0;
+            for p in parts {
+                buf[at..at + p.len()].copy_from_slice(p);
+                at += p.len();
+            }
+        })
+    }
+
+    /// A string of `len` bytes that `fill` writes in place (the buffer it gets starts
+    /// zeroed), in one allocation.
+    #[inline]
+    pub fn build(len: usize, fill: impl FnOnce(&mut [u8])) -> Str {
+        Str(ByteStr::build(len, 0, fill))
     }
 
     /// The bytes.
@@ -263,38 +287,6 @@ impl fmt::Debug for Bytes {
     }
 }
 
-/// An exact-size iterator over the bytes of several slices, for [`Str::concat`].
-struct Concat<'a> {
-    parts: &'a [&'a [u8]],
-    index: usize,
-    offset: usize,
-    left: usize,
-}
-
-impl Iterator for Concat<'_> {
-    type Item = u8;
-    #[inline]
-    fn next(&mut self) -> Option<u8> {
-        while self.index < self.parts.len() {
-            let p = self.parts[self.index];
-            if self.offset < p.len() {
-                self.offset += 1;
-                self.left -= 1;
-                return Some(p[self.offset - 1]);
-            }
-            self.index += 1;
-            self.offset = 0;
-        }
-        None
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.left, Some(self.left))
-    }
-}
-
-impl ExactSizeIterator for Concat<'_> {}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,5 +314,19 @@ mod tests {
         let s = Str::concat(&[b"ab", b"", b"cde"]);
         assert_eq!(s.as_str(), Some("abcde"));
         assert_eq!(Str::concat(&[]).len(), 0);
+        assert_eq!(Str::concat(&[b"\xff", b"\xfe"]).as_bytes(), b"\xff\xfe");
+        assert_eq!(Str::concat(&[b"\xc3", b"\xa9"]).as_str(), Some("\u{e9}"));
+    }
+
+    #[test]
+    fn build_writes_in_place() {
+        let s = Str::build(3, |b| b.copy_from_slice(b"a\xffc"));
+        assert_eq!(s.as_bytes(), b"a\xffc");
+        assert_eq!(s.as_str(), None);
+        assert_eq!(Str::build(0, |_| {}).len(), 0);
+        assert_eq!(Str::build(2, |_| {}).as_bytes(), b"\0\0");
+        let long = Str::build(300, |b| b[299] = b'x');
+        assert_eq!(long.len(), 300);
+        assert!(long.as_bytes()[..299].iter().all(|&b| b == 0));
     }
 }

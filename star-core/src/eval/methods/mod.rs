@@ -38,6 +38,48 @@ pub fn method(x: &Value, name: &str) -> Option<&'static NativeFunction> {
     table(x).iter().copied().find(|m| m.name == name)
 }
 
+/// The built-in types' methods of one name, looked up once (when a method call is
+/// compiled) so that calling `x.name(...)` on a built-in value finds its method with a
+/// match on the type instead of a search by name. Host values are not covered: their
+/// methods and attributes are looked up by name when called.
+#[derive(Clone, Copy, Debug)]
+pub struct MethodCache {
+    /// The method for strings, lists, dicts, sets and bytes, in that order.
+    by_type: [Option<&'static NativeFunction>; 5],
+}
+
+impl MethodCache {
+    /// The methods called `name`.
+    pub fn new(name: &str) -> MethodCache {
+        let find =
+            |t: &'static [&'static NativeFunction]| t.iter().copied().find(|m| m.name == name);
+        MethodCache {
+            by_type: [
+                find(string::METHODS),
+                find(list::METHODS),
+                find(dict::METHODS),
+                find(set::METHODS),
+                find(bytes::METHODS),
+            ],
+        }
+    }
+
+    /// The method of `x`'s type, if `x` is a built-in value whose type has it (what
+    /// [`method`] finds for such a value).
+    #[inline]
+    pub fn get(&self, x: &Value) -> Option<&'static NativeFunction> {
+        let i = match x {
+            Value::Str(_) => 0,
+            Value::List(_) => 1,
+            Value::Dict(_) => 2,
+            Value::Set(_) => 3,
+            Value::Bytes(_) => 4,
+            _ => return None,
+        };
+        self.by_type[i]
+    }
+}
+
 /// The names of `x`'s methods (for `dir` and spelling hints).
 pub fn names(x: &Value) -> Vec<&'static str> {
     table(x).iter().map(|m| m.name).collect()

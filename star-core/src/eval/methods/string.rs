@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::star_builtin;
 use crate::value::{Str, Value};
 
-use super::string_format::str_format;
+use super::string_format::FORMAT;
 use super::string_views::{StringCodepoints, StringElems};
 use super::unicode::{self, Runes};
 use super::unpack::{self, named};
@@ -36,24 +36,43 @@ fn find_in(hay: &[u8], needle: &[u8], last: bool) -> Option<usize> {
     if needle.len() > hay.len() {
         return None;
     }
-    if last {
-        if needle.is_empty() {
-            return Some(hay.len());
-        }
-        hay.windows(needle.len()).rposition(|w| w == needle)
-    } else {
-        super::super::ops::memfind(hay, needle)
+    if !last {
+        return super::super::ops::memfind(hay, needle);
+    }
+    match needle {
+        [] => Some(hay.len()),
+        [b] => memchr::memrchr(*b, hay),
+        _ => memchr::memmem::rfind(hay, needle),
     }
 }
 
-/// The non-overlapping occurrences of a non-empty `needle`, as byte offsets.
-fn occurrences<'a>(hay: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
-    let mut pos = 0;
-    std::iter::from_fn(move || {
-        let i = pos + find_in(hay.get(pos..)?, needle, false)?;
-        pos = i + needle.len();
-        Some(i)
-    })
+/// The non-overlapping occurrences of a non-empty `needle`, as byte offsets, from the
+/// left.
+fn occurrences<'a>(hay: &'a [u8], needle: &'a [u8]) -> Occurrences<'a> {
+    match needle {
+        [b] => Occurrences::Byte(memchr::memchr_iter(*b, hay)),
+        _ => Occurrences::Bytes(memchr::memmem::find_iter(hay, needle)),
+    }
+}
+
+/// The iterator of [`occurrences`]: a one-byte needle has a faster search.
+// The searcher is large, but it lives on the stack for one call; boxing it would cost
+// an allocation per search.
+#[allow(clippy::large_enum_variant)]
+enum Occurrences<'a> {
+    Byte(memchr::Memchr<'a>),
+    Bytes(memchr::memmem::FindIter<'a, 'a>),
+}
+
+impl Iterator for Occurrences<'_> {
+    type Item = usize;
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Occurrences::Byte(it) => it.next(),
+            Occurrences::Bytes(it) => it.next(),
+        }
+    }
 }
 
 /// An optional index argument as the reference's `AsInt32` reads it.
@@ -183,8 +202,9 @@ fn affix_test(
     end: Option<&Value>,
 ) -> Result<bool> {
     let (_, s) = sub_span(name, this.as_bytes(), start, end)?;
+    let at_start = name == "startswith";
     let test = |affix: &Str| {
-        if name == "startswith" {
+        if at_start {
             s.starts_with(affix.as_bytes())
         } else {
             s.ends_with(affix.as_bytes())
@@ -313,21 +333,42 @@ fn has_cased(s: &Str) -> bool {
 /// The strings of an iterable, joined with this string between them.
 #[star_builtin(name = "join", method, signature = (iterable, /))]
 fn str_join(this: &Str, iterable: &Value) -> Result<Value> {
-    let items = named("join", unpack::iterable(iterable, 1))?;
-    let mut pieces: Vec<&[u8]> = Vec::with_capacity(items.len() * 2);
-    for (i, v) in items.iter().enumerate() {
-        let Value::Str(s) = v else {
-            return Err(Error::type_error(format!(
-                "join: in list, want string, got {}",
-                v.type_name()
-            )));
-        };
-        if i > 0 {
-            pieces.push(this.as_bytes());
-        }
-        pieces.push(s.as_bytes());
+    // A list or tuple is read in place; other iterables are collected first.
+    match iterable {
+        Value::List(l) => join(this, &l.borrow()),
+        Value::Tuple(t) => join(this, t),
+        _ => join(this, &named("join", unpack::iterable(iterable, 1))?),
     }
-    Ok(Value::Str(Str::concat(&pieces)))
+}
+
+/// The strings `items` with `sep` between them, in one allocation of the exact size.
+fn join(sep: &Str, items: &[Value]) -> Result<Value> {
+    let mut len = sep.len() * items.len().saturating_sub(1);
+    for v in items {
+        match v {
+            Value::Str(s) => len += s.len(),
+            _ => {
+                return Err(Error::type_error(format!(
+                    "join: in list, want string, got {}",
+                    v.type_name()
+                )))
+            }
+        }
+    }
+    let sep = sep.as_bytes();
+    Ok(Value::Str(Str::build(len, |out| {
+        let mut at = 0;
+        for (i, v) in items.iter().enumerate() {
+            if i > 0 {
+                out[at..at + sep.len()].copy_from_slice(sep);
+                at += sep.len();
+            }
+            if let Value::Str(s) = v {
+                out[at..at + s.len()].copy_from_slice(s.as_bytes());
+                at += s.len();
+            }
+        }
+    })))
 }
 
 fn to_lower(s: &Str) -> Vec<u8> {
@@ -348,10 +389,21 @@ fn to_upper(s: &Str) -> Vec<u8> {
     }
 }
 
+/// An ASCII string mapped byte by byte, written straight into the new string.
+fn map_ascii(b: &[u8], f: fn(&mut [u8])) -> Value {
+    Value::Str(Str::build(b.len(), |out| {
+        out.copy_from_slice(b);
+        f(out)
+    }))
+}
+
 /// The string in lower case.
 #[star_builtin(name = "lower", method, signature = (), pure)]
 fn str_lower(this: &Str) -> Value {
-    str_value(&to_lower(this))
+    match this.as_bytes() {
+        b if b.is_ascii() => map_ascii(b, <[u8]>::make_ascii_lowercase),
+        _ => str_value(&to_lower(this)),
+    }
 }
 
 /// Which ends `strip` and its relatives trim.
@@ -362,8 +414,10 @@ enum Ends {
     Both,
 }
 
-/// Trims runes in `chars` (or white space if `chars` is empty) from the given ends.
-fn trim(s: &[u8], chars: &[u8], ends: Ends) -> Vec<u8> {
+/// The part of `s` left after trimming runes in `chars` (or white space if `chars` is
+/// empty) from the given ends, as a byte range. Runes are decoded from the start, as
+/// Go does (so an invalid byte is one U+FFFD wherever it is).
+fn trim(s: &[u8], chars: &[u8], ends: Ends) -> std::ops::Range<usize> {
     let cutset: Vec<char> = Runes::new(chars).map(|(_, c, _)| c).collect();
     let trimmed = |c: char| {
         if cutset.is_empty() {
@@ -372,31 +426,49 @@ fn trim(s: &[u8], chars: &[u8], ends: Ends) -> Vec<u8> {
             cutset.contains(&c)
         }
     };
-    let runes: Vec<(usize, char, usize)> = Runes::new(s).collect();
     let mut lo = 0;
-    let mut hi = runes.len();
     if ends != Ends::Right {
-        while lo < hi && trimmed(runes[lo].1) {
-            lo += 1;
+        while lo < s.len() {
+            let (c, w) = unicode::decode_rune(&s[lo..]);
+            if !trimmed(c) {
+                break;
+            }
+            lo += w;
         }
     }
+    let mut hi = s.len();
     if ends != Ends::Left {
-        while hi > lo && trimmed(runes[hi - 1].1) {
+        // An ASCII byte is a rune of its own however the bytes before it decode, so
+        // trailing ASCII is trimmed from the end directly.
+        while hi > lo && s[hi - 1].is_ascii() && trimmed(s[hi - 1] as char) {
             hi -= 1;
         }
+        if hi > lo && !s[hi - 1].is_ascii() {
+            // A longer (or invalid) rune ends here: find the end of the last kept
+            // rune decoding forward from `lo`, a rune boundary.
+            let mut pos = lo;
+            let mut end = lo;
+            while pos < hi {
+                let (c, w) = unicode::decode_rune(&s[pos..hi]);
+                pos += w;
+                if !trimmed(c) {
+                    end = pos;
+                }
+            }
+            hi = end;
+        }
     }
-    let start = runes.get(lo).map_or(s.len(), |r| r.0);
-    let end = if hi == 0 {
-        0
-    } else {
-        runes[hi - 1].0 + runes[hi - 1].2
-    };
-    s.get(start..end).unwrap_or_default().to_vec()
+    lo..hi.max(lo)
 }
 
 fn strip_impl(this: &Str, chars: Option<&Str>, ends: Ends) -> Value {
     let chars = chars.map_or(&[][..], |c| c.as_bytes());
-    str_value(&trim(this.as_bytes(), chars, ends))
+    let s = this.as_bytes();
+    let kept = trim(s, chars, ends);
+    if kept.len() == s.len() {
+        return Value::Str(this.clone());
+    }
+    str_value(&s[kept])
 }
 
 /// The string without leading white space (or leading characters in `chars`).
@@ -450,24 +522,46 @@ fn str_removesuffix(this: &Str, suffix: &Str) -> Value {
 fn str_replace(this: &Str, old: &Str, new: &Str, count: i64) -> Value {
     let s = this.as_bytes();
     let limit = usize::try_from(count).unwrap_or(usize::MAX);
-    let matches: Vec<usize> = if old.is_empty() {
-        Runes::new(s)
+    if old.is_empty() {
+        let matches: Vec<usize> = Runes::new(s)
             .map(|(i, _, _)| i)
             .chain(std::iter::once(s.len()))
             .take(limit)
-            .collect()
-    } else {
-        occurrences(s, old.as_bytes()).take(limit).collect()
-    };
+            .collect();
+        return replace_at(this, &matches, 0, new.as_bytes());
+    }
+    // Count the matches first, then write the result in place, searching again.
+    let n = occurrences(s, old.as_bytes()).take(limit).count();
+    if n == 0 {
+        return Value::Str(this.clone());
+    }
+    let (old_len, new) = (old.len(), new.as_bytes());
+    let len = s.len() - n * old_len + n * new.len();
+    Value::Str(Str::build(len, |out| {
+        let (mut pos, mut at) = (0, 0);
+        for i in occurrences(s, old.as_bytes()).take(n) {
+            out[at..at + i - pos].copy_from_slice(&s[pos..i]);
+            at += i - pos;
+            out[at..at + new.len()].copy_from_slice(new);
+            at += new.len();
+            pos = i + old_len;
+        }
+        out[at..].copy_from_slice(&s[pos..]);
+    }))
+}
+
+/// `this` with the `old_len` bytes at each of `matches` replaced by `new`.
+fn replace_at(this: &Str, matches: &[usize], old_len: usize, new: &[u8]) -> Value {
     if matches.is_empty() {
         return Value::Str(this.clone());
     }
+    let s = this.as_bytes();
     let mut out = Vec::with_capacity(s.len() + matches.len() * new.len());
     let mut pos = 0;
-    for i in matches {
+    for &i in matches {
         out.extend_from_slice(&s[pos..i]);
-        out.extend_from_slice(new.as_bytes());
-        pos = i + old.len();
+        out.extend_from_slice(new);
+        pos = i + old_len;
     }
     out.extend_from_slice(&s[pos..]);
     str_value(&out)
@@ -601,14 +695,14 @@ fn str_split(this: &Str, sep: Option<&Value>, maxsplit: i64) -> Result<Value> {
     Ok(match separator(sep)? {
         None => str_list(split_space(s, max)),
         Some(sep) => {
-            let mut out: Vec<&[u8]> = Vec::new();
+            let mut out: Vec<Value> = Vec::new();
             let mut pos = 0;
             for i in occurrences(s, sep.as_bytes()).take(max.unwrap_or(usize::MAX)) {
-                out.push(&s[pos..i]);
+                out.push(str_value(&s[pos..i]));
                 pos = i + sep.len();
             }
-            out.push(&s[pos..]);
-            str_list(out)
+            out.push(str_value(&s[pos..]));
+            Value::list(out)
         }
     })
 }
@@ -670,7 +764,10 @@ fn str_title(this: &Str) -> Value {
 /// The string in upper case.
 #[star_builtin(name = "upper", method, signature = (), pure)]
 fn str_upper(this: &Str) -> Value {
-    str_value(&to_upper(this))
+    match this.as_bytes() {
+        b if b.is_ascii() => map_ascii(b, <[u8]>::make_ascii_uppercase),
+        _ => str_value(&to_upper(this)),
+    }
 }
 
 /// The methods of `string`, sorted by name.
@@ -683,7 +780,7 @@ pub(super) static METHODS: &[&NativeFunction] = &[
     &str_elems::BUILTIN,
     &str_endswith::BUILTIN,
     &str_find::BUILTIN,
-    &str_format::BUILTIN,
+    &FORMAT,
     &str_index::BUILTIN,
     &str_isalnum::BUILTIN,
     &str_isalpha::BUILTIN,

@@ -16,9 +16,11 @@
 //! wins when a string has several: the text before each `{` is checked for a lone `}`
 //! before the field after it is read.
 
+use crate::call::{Args, NativeFunction, NativeImpl};
 use crate::error::{Error, ErrorKind, Result};
 use crate::star_builtin;
 use crate::syntax::token::quote;
+use crate::thread::Thread;
 use crate::value::{Str, Value};
 
 fn format_error(kind: ErrorKind, msg: &str) -> Error {
@@ -168,9 +170,8 @@ pub(super) fn format(format: &[u8], args: &[Value], kwargs: &[(String, Value)]) 
             )));
         }
         match (conv, arg) {
-            (b"s", Value::Str(s)) => out.extend_from_slice(s.as_bytes()),
-            (b"s", v) => out.extend_from_slice(v.to_str().as_bytes()),
-            (b"r", v) => out.extend_from_slice(v.repr().as_bytes()),
+            (b"s", v) => v.write_str_bytes(&mut out),
+            (b"r", v) => v.write_repr_bytes(&mut out),
             _ => {
                 return Err(format_error(
                     ErrorKind::Value,
@@ -191,4 +192,24 @@ pub(super) fn str_format(
     kwargs: Vec<(String, Value)>,
 ) -> Result<Value> {
     format(this.as_bytes(), &args, &kwargs).map(Value::Str)
+}
+
+/// `str.format` as the string methods list it: a call with positional arguments only
+/// (the common case) formats from the caller's argument slice, with nothing collected;
+/// a call with keyword arguments goes through [`str_format`]'s generated binding.
+pub(super) static FORMAT: NativeFunction = NativeFunction {
+    name: "format",
+    doc: str_format::BUILTIN.doc,
+    signature: str_format::BUILTIN.signature,
+    pure: true,
+    imp: NativeImpl::Sync(format_positional),
+};
+
+fn format_positional(thread: &mut Thread, receiver: &Value, args: &Args<'_>) -> Result<Value> {
+    match receiver {
+        Value::Str(this) if args.named.is_empty() => {
+            format(this.as_bytes(), args.positional, &[]).map(Value::Str)
+        }
+        _ => str_format::BUILTIN.call_method(thread, receiver, args),
+    }
 }

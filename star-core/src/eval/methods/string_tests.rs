@@ -458,3 +458,135 @@ fn dir_lists_the_methods_in_order() {
     assert_eq!(names.len(), 35);
     assert!(names.contains(&"format") && names.contains(&"removeprefix"));
 }
+
+/// Edge cases of the fast paths: ASCII-only shortcuts next to non-ASCII text, invalid
+/// UTF-8 (a byte Go decodes as U+FFFD), empty strings, one- and many-byte needles,
+/// and results that are the string itself.
+#[test]
+fn fast_path_edges() {
+    values(&[
+        // strip: trailing ASCII is trimmed from the end; a longer rune at the end is
+        // found by decoding from the start; invalid bytes are U+FFFD, not space.
+        (r#"" é ".strip()"#, r#""é""#),
+        (r#""\u3000a\u3000".strip()"#, r#""a""#),
+        (r#""a\u3000 \t".rstrip()"#, r#""a""#),
+        (r#""\u3000".strip()"#, r#""""#),
+        (r#"(" " + "é"[:1] + " ").strip()"#, r#""\xc3""#),
+        (r#"("é"[:1] + "é"[:1]).strip("é"[1:])"#, r#""""#),
+        (r#""é".strip("é"[1:])"#, r#""é""#),
+        (r#"("a" + "€"[:2] + " ").rstrip()"#, r#""a\xe2\x82""#),
+        (r#""éa".rstrip("a")"#, r#""é""#),
+        (r#""aé".rstrip("é")"#, r#""a""#),
+        (r#""aé ".rstrip(" é")"#, r#""a""#),
+        (r#""   ".rstrip()"#, r#""""#),
+        (r#""   ".lstrip()"#, r#""""#),
+        (r#""abc".strip()"#, r#""abc""#),
+        (r#""".rstrip("x")"#, r#""""#),
+        // upper/lower: ASCII in place; otherwise by rune (invalid bytes become U+FFFD).
+        (r#""".upper()"#, r#""""#),
+        (r#""a1-Z".upper()"#, r#""A1-Z""#),
+        (r#""A1-z".lower()"#, r#""a1-z""#),
+        (r#""aé".upper()"#, r#""AÉ""#),
+        (r#"("a" + "é"[:1]).upper()"#, r#""A�""#),
+        // replace: one-byte and longer needles, growing and shrinking, limits.
+        (r#""aXbXc".replace("X", "")"#, r#""abc""#),
+        (r#""aXbXc".replace("X", "--")"#, r#""a--b--c""#),
+        (r#""aXYbXY".replace("XY", "Z", 1)"#, r#""aZbXY""#),
+        (r#""aaaa".replace("aa", "b")"#, r#""bb""#),
+        (r#""aaa".replace("aa", "b")"#, r#""ba""#),
+        (r#""".replace("a", "b")"#, r#""""#),
+        (r#""".replace("", "b")"#, r#""b""#),
+        (
+            r#"("é"[:1] + "a" + "é"[:1]).replace("é"[:1], "é")"#,
+            r#""éaé""#,
+        ),
+        // find/rfind/count with one- and many-byte needles.
+        (r#""abcabc".find("c")"#, "2"),
+        (r#""abcabc".rfind("c")"#, "5"),
+        (r#""abcabc".rfind("ab")"#, "3"),
+        (r#""abcabc".rfind("")"#, "6"),
+        (r#""abcabc".find("")"#, "0"),
+        (r#""abcabc".find("ca", 3)"#, "-1"),
+        (r#""abcabc".count("bc")"#, "2"),
+        (r#""ababa".count("aba")"#, "1"),
+        (r#"("a" + "é"[:1] + "b" + "é"[:1]).count("é"[:1])"#, "2"),
+        (r#""ab" in "xaby""#, "True"),
+        (r#""b" in "xaby""#, "True"),
+        (r#""z" in "xaby""#, "False"),
+        // join: lists and tuples read in place, one allocation; other iterables.
+        (r#""".join(["a", "", "b"])"#, r#""ab""#),
+        (r#""--".join(["", ""])"#, r#""--""#),
+        (r#""é".join(("é"[:1], "é"[1:]))"#, r#""\xc3é\xa9""#),
+        (r#""-".join([])"#, r#""""#),
+        (r#""-".join(["x"])"#, r#""x""#),
+        // split with a one-byte and a longer separator; invalid bytes kept.
+        (r#"("a" + "é"[:1] + ",b").split(",")"#, r#"["a\xc3", "b"]"#),
+        (r#"",a,".split(",")"#, r#"["", "a", ""]"#),
+        (r#""a<>b<>".split("<>")"#, r#"["a", "b", ""]"#),
+        // slices: contiguous runs and strides, on strings, lists, tuples and bytes.
+        (r#""hello"[1:4]"#, r#""ell""#),
+        (r#""hello"[4:1]"#, r#""""#),
+        (r#""hello"[::2]"#, r#""hlo""#),
+        (r#""hello"[::-2]"#, r#""olh""#),
+        (r#""hello"[-2:]"#, r#""lo""#),
+        (r#""hello"[1::1 << 70]"#, r#""e""#),
+        (r#""hello"[::-(1 << 70)]"#, r#""o""#),
+        (r#""héllo"[1:3]"#, r#""é""#),
+        (r#""héllo"[1:2]"#, r#""\xc3""#),
+        ("[1, 2, 3, 4][1:3]", "[2, 3]"),
+        ("[1, 2, 3, 4][3:0:-2]", "[4, 2]"),
+        ("(1, 2, 3)[5:]", "()"),
+        (r#"b"abc"[::-1]"#, r#"b"cba""#),
+        ("range(10)[2:8:3]", "range(2, 8, 3)"),
+        ("range(10)[::-1]", "range(9, -1, -1)"),
+        ("list(range(10)[8:1:-3])", "[8, 5, 2]"),
+        ("range(10)[5:2]", "range(0)"),
+        // % formatting: %s of strings (bytes as they are) and other values, %d of ints.
+        (
+            r#""%s|%s|%s" % ("é"[:1], 1, [1, "a"])"#,
+            r#""\xc3|1|[1, \"a\"]""#,
+        ),
+        (
+            r#""%d %i %d" % (-9223372036854775808, 0, 1 << 70)"#,
+            r#""-9223372036854775808 0 1180591620717411303424""#,
+        ),
+        (r#""%d" % 2.7"#, r#""2""#),
+        (r#""%s" % ("x",)"#, r#""x""#),
+        (r#""%s" % "y""#, r#""y""#),
+        (r#""%r|%s" % ("a", None)"#, r#""\"a\"|None""#),
+        // str.format with positional arguments only (from the caller's slice).
+        (
+            r#""{}-{}-{}".format("é"[:1], -12, None)"#,
+            r#""\xc3--12-None""#,
+        ),
+        (r#""{!r}".format(12)"#, r#""12""#),
+        (r#""{{}}".format()"#, r#""{}""#),
+    ]);
+    errors(&[
+        (
+            r#""%d" % "x""#,
+            "%d format requires integer: cannot convert string to int",
+        ),
+        (
+            r#""%s %s" % ("a",)"#,
+            "not enough arguments for format string",
+        ),
+        (
+            r#""%s" % ("a", "b")"#,
+            "too many arguments for format string",
+        ),
+        (r#""{}".format()"#, "format: tuple index out of range"),
+        (r#""{x}".format(1)"#, "format: keyword x not found"),
+        (
+            r#""{x}".format(x = 1, **{"x": 2})"#,
+            r#"format: duplicate keyword arg: "x""#,
+        ),
+        (r#"",".join([1])"#, "join: in list, want string, got int"),
+        (
+            r#"",".join(["a", None])"#,
+            "join: in list, want string, got NoneType",
+        ),
+        ("'abc'[::0]", "zero is not a valid slice step"),
+        ("'abc'['a':]", "invalid start index: got string, want int"),
+    ]);
+}

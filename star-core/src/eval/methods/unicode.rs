@@ -22,6 +22,7 @@ pub(super) const REPLACEMENT: char = '\u{FFFD}';
 
 /// Decodes the first rune of a non-empty byte string: the rune and its width in bytes,
 /// or ([`REPLACEMENT`], 1) if the bytes do not start with a valid UTF-8 sequence.
+#[inline]
 pub(super) fn decode_rune(b: &[u8]) -> (char, usize) {
     let width = match b[0] {
         0x00..=0x7F => return (b[0] as char, 1),
