@@ -256,8 +256,8 @@ impl Signature {
         } else {
             format!("at most {max}")
         };
-        let s = if got == 1 { "" } else { "s" };
-        arg_error(name, format!("got {got} argument{s}, want {want}"))
+        // The reference always says "arguments", even for one.
+        arg_error(name, format!("got {got} arguments, want {want}"))
     }
 
     #[cold]
@@ -340,10 +340,12 @@ fn arg_error(name: &str, msg: String) -> Error {
 /// `f: for parameter "x": got int, want list`.
 #[cold]
 pub fn param_error(function: &str, param: &str, e: crate::value::ConvError) -> Error {
-    Error::new(
-        ErrorKind::Type,
-        format!("{function}: for parameter \"{param}\": {e}"),
-    )
+    // A parameter shown by position (`for parameter 1`) is not quoted.
+    let msg = match param.bytes().all(|b| b.is_ascii_digit()) {
+        true => format!("{function}: for parameter {param}: {e}"),
+        false => format!("{function}: for parameter \"{param}\": {e}"),
+    };
+    Error::new(ErrorKind::Type, msg)
 }
 
 /// The future of an async builtin: it owns its inputs and yields the result value.

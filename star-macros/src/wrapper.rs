@@ -145,6 +145,9 @@ impl Wrapper {
             }
         };
 
+        // A builtin whose parameters are all positional-only names them by position in
+        // conversion errors (`find: for parameter 1: ...`), as the reference does.
+        let by_position = script.iter().all(|p| p.kind == Kind::PositionalOnly);
         let mut conversions = Vec::new();
         let mut slot = 0usize;
         for (i, p) in script.iter().enumerate() {
@@ -178,8 +181,12 @@ impl Wrapper {
                                 ::star_core::__private::missing(__NAME, #pname))
                         },
                     };
+                    let shown = match by_position {
+                        true => (slot + 1).to_string(),
+                        false => pname.clone(),
+                    };
                     let convert = quote_spanned! {span=>
-                        ::star_core::__private::convert(__NAME, #pname, __v)?
+                        ::star_core::__private::convert(__NAME, #shown, __v)?
                     };
                     let s = slot;
                     slot += 1;

@@ -152,7 +152,7 @@ mod functions {
 
     /// Returns the duration d denotes: a duration, or a string of decimal numbers with
     /// units such as "1h2m3.5s", "-1.5h" or "300ms" (units ns, us, ms, s, m, h).
-    #[star_builtin(signature = (d, /))]
+    #[star_builtin(signature = (d))]
     pub fn parse_duration(d: Duration) -> Duration {
         d
     }

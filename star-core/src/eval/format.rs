@@ -96,12 +96,16 @@ pub fn percent_format(format: &Str, args: &Value) -> Result<Str> {
             arg = Some(d.get(&Value::Str(key.clone()))?.ok_or_else(|| {
                 Error::new(
                     crate::error::ErrorKind::Key,
-                    format!("key {key:?} not in dict"),
+                    format!("key not found: {key}"),
                 )
             })?);
         }
         let conv = match f.get(i) {
             Some(&b) => b as char,
+            // As in the reference, a missing argument is reported first.
+            None if arg.is_none() && positional.get(next).is_none() => {
+                return Err(Error::value_error("not enough arguments for format string"))
+            }
             None => return Err(Error::value_error("incomplete format")),
         };
         i += 1;

@@ -535,7 +535,7 @@ p(g(), b'ab'.elems())
     );
     assert_eq!(
         run_err("'a'.upper(1)\n"),
-        "test.star:1:1: upper: got 1 argument, want 0"
+        "test.star:1:1: upper: got 1 arguments, want 0"
     );
     assert_eq!(
         run_err("'a'.split(sep=',')\n"),

@@ -224,7 +224,7 @@ mod tests {
         );
         assert_eq!(
             fails("[1].pop('a')"),
-            "pop: for parameter \"index\": got string, want int"
+            "pop: for parameter 1: got string, want int"
         );
     }
 

@@ -177,7 +177,7 @@ fn find_index_and_count() {
         ),
         (
             r#""abc".count(1)"#,
-            r#"count: for parameter "sub": got int, want string"#,
+            "count: for parameter 1: got int, want string",
         ),
     ]);
 }
