@@ -354,11 +354,11 @@ fn set_op(op: BinOp, a: &Set, b: &Set) -> Value {
             out.extend(a.iter().cloned());
             out.extend(b.iter().cloned());
         }
-        BinOp::Amp => out.extend(a.iter().filter(|k| b.contains(*k)).cloned()),
-        BinOp::Minus => out.extend(a.iter().filter(|k| !b.contains(*k)).cloned()),
+        BinOp::Amp => out.extend(a.iter().filter(|k| b.contains(k)).cloned()),
+        BinOp::Minus => out.extend(a.iter().filter(|k| !b.contains(k)).cloned()),
         _ => {
-            out.extend(a.iter().filter(|k| !b.contains(*k)).cloned());
-            out.extend(b.iter().filter(|k| !a.contains(*k)).cloned());
+            out.extend(a.iter().filter(|k| !b.contains(k)).cloned());
+            out.extend(b.iter().filter(|k| !a.contains(k)).cloned());
         }
     }
     Value::Set(triomphe::Arc::new(Set::from_set(out)))
