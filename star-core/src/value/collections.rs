@@ -223,9 +223,10 @@ impl Dict {
     }
 
     /// Looks a key up; fails if the key is unhashable.
+    #[inline]
     pub fn get(&self, key: &Value) -> Result<Option<Value>> {
-        let k = HashedValue::new(key.clone())?;
-        Ok(self.map.borrow().get(&k).cloned())
+        let hash = key.hash32()?;
+        Ok(self.map.borrow().get_hashed(hash, key).cloned())
     }
 
     /// Looks a string key up.
@@ -311,7 +312,8 @@ impl Set {
 
     /// Whether `v` is an element; fails if `v` is unhashable.
     pub fn contains(&self, v: &Value) -> Result<bool> {
-        Ok(self.items.borrow().contains(&HashedValue::new(v.clone())?))
+        let hash = v.hash32()?;
+        Ok(self.items.borrow().contains_hashed(hash, v))
     }
 
     /// Adds an element.

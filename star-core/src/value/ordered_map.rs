@@ -15,18 +15,34 @@
 //! compaction) can happen while it does, and the loop walks slot positions with
 //! [`OrderedMap::entry_from`], skipping tombstones.
 //!
-//! Keys are [`HashedValue`]s, whose 32-bit hash is computed once when they go in; the
-//! index spreads it over 64 bits (see [`spread`]) and never rehashes a stored key.
+//! Keys are [`HashedValue`]s, whose 32-bit hash is computed once when they go in. The
+//! index keeps each entry's hash beside its position, so growing the index never reads
+//! the entries (a big table's entries are cache misses), and a probe that meets another
+//! key's position compares hashes before it looks at that key.
 
 use hashbrown::HashTable;
 
 use super::collections::HashedValue;
+use super::Value;
 
 /// Spreads a 32-bit hash over the 64 bits the index uses: the index picks buckets with
 /// the low bits and keeps the top seven as a tag, so both must vary.
 #[inline]
 fn spread(hash: u32) -> u64 {
     (hash as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// An entry of the index: where a live entry is, and its key's hash.
+#[derive(Clone, Copy)]
+struct Pos {
+    at: u32,
+    hash: u32,
+}
+
+/// What the index needs to rehash an entry when it grows.
+#[inline]
+fn rehash(p: &Pos) -> u64 {
+    spread(p.hash)
 }
 
 /// One live entry.
@@ -43,7 +59,7 @@ pub struct OrderedMap<V> {
     /// The entries in insertion order; `None` is a deleted entry's tombstone.
     slots: Vec<Option<Bucket<V>>>,
     /// Positions in `slots` of the live entries, found by key.
-    index: HashTable<u32>,
+    index: HashTable<Pos>,
     /// Every slot before this position is a tombstone (so `pop_first` need not rescan
     /// them).
     head: usize,
@@ -61,11 +77,19 @@ impl<V> Default for OrderedMap<V> {
 
 /// The key of the live entry at position `i` (which the index guarantees is live).
 #[inline]
-fn key_at<V>(slots: &[Option<Bucket<V>>], i: u32) -> &HashedValue {
+fn key_at<V>(slots: &[Option<Bucket<V>>], i: u32) -> &Value {
     match &slots[i as usize] {
-        Some(b) => &b.key,
+        Some(b) => b.key.value(),
         None => unreachable_tombstone(),
     }
+}
+
+/// Whether the index entry `p` is for the key `key` with hash `hash`.
+#[inline]
+fn is_key<V>(slots: &[Option<Bucket<V>>], p: &Pos, hash: u32, key: &Value) -> bool {
+    // Hashable values compare without error (no containers that can recurse without
+    // bound), so a failure cannot hide here.
+    p.hash == hash && key_at(slots, p.at).equals(key).unwrap_or(false)
 }
 
 #[cold]
@@ -109,33 +133,37 @@ impl<V> OrderedMap<V> {
 
     /// Makes room for `additional` more entries.
     pub fn reserve(&mut self, additional: usize) {
-        let slots = &self.slots;
-        self.index
-            .reserve(additional, |&i| spread(key_at(slots, i).hash_code()));
+        self.index.reserve(additional, rehash);
         self.slots.reserve(additional);
     }
 
-    /// The position of `key`'s entry, if present.
+    /// The position of the entry for `key`, whose hash is `hash`, if present.
     #[inline]
-    fn find(&self, key: &HashedValue) -> Option<usize> {
+    fn find(&self, hash: u32, key: &Value) -> Option<usize> {
         let slots = &self.slots;
         self.index
-            .find(spread(key.hash_code()), |&i| key_at(slots, i) == key)
-            .map(|&i| i as usize)
+            .find(spread(hash), |p| is_key(slots, p, hash, key))
+            .map(|p| p.at as usize)
     }
 
     /// The value for `key`.
     #[inline]
     pub fn get(&self, key: &HashedValue) -> Option<&V> {
-        self.find(key)
-            .and_then(|i| self.slots[i].as_ref())
-            .map(|b| &b.value)
+        self.get_hashed(key.hash_code(), key.value())
+    }
+
+    /// The value for `key`, whose hash (`key.hash32()`) the caller computed: a lookup
+    /// that needs no [`HashedValue`], hence no clone of the key.
+    #[inline]
+    pub fn get_hashed(&self, hash: u32, key: &Value) -> Option<&V> {
+        let i = self.find(hash, key)?;
+        self.slots[i].as_ref().map(|b| &b.value)
     }
 
     /// Whether there is an entry for `key`.
     #[inline]
     pub fn contains_key(&self, key: &HashedValue) -> bool {
-        self.find(key).is_some()
+        self.find(key.hash_code(), key.value()).is_some()
     }
 
     /// Inserts an entry at the end, or replaces the value of an existing entry for an
@@ -144,14 +172,14 @@ impl<V> OrderedMap<V> {
     #[inline]
     pub fn insert(&mut self, key: HashedValue, value: V) -> Option<V> {
         let slots = &self.slots;
-        let hash = spread(key.hash_code());
+        let hash = key.hash_code();
         match self.index.entry(
-            hash,
-            |&i| key_at(slots, i) == &key,
-            |&i| spread(key_at(slots, i).hash_code()),
+            spread(hash),
+            |p| is_key(slots, p, hash, key.value()),
+            rehash,
         ) {
             hashbrown::hash_table::Entry::Occupied(e) => {
-                let i = *e.get() as usize;
+                let i = e.get().at as usize;
                 match &mut self.slots[i] {
                     Some(b) => Some(std::mem::replace(&mut b.value, value)),
                     None => unreachable_tombstone(),
@@ -159,10 +187,10 @@ impl<V> OrderedMap<V> {
             }
             hashbrown::hash_table::Entry::Vacant(e) => {
                 let i = self.slots.len();
-                let Ok(pos) = u32::try_from(i) else {
+                let Ok(at) = u32::try_from(i) else {
                     too_many_entries()
                 };
-                e.insert(pos);
+                e.insert(Pos { at, hash });
                 self.slots.push(Some(Bucket { key, value }));
                 None
             }
@@ -174,11 +202,12 @@ impl<V> OrderedMap<V> {
     #[inline]
     pub fn remove(&mut self, key: &HashedValue) -> Option<V> {
         let slots = &self.slots;
+        let hash = key.hash_code();
         let i = match self
             .index
-            .find_entry(spread(key.hash_code()), |&i| key_at(slots, i) == key)
+            .find_entry(spread(hash), |p| is_key(slots, p, hash, key.value()))
         {
-            Ok(e) => e.remove().0 as usize,
+            Ok(e) => e.remove().0.at as usize,
             Err(_) => return None,
         };
         self.take_slot(i).map(|b| b.value)
@@ -186,15 +215,11 @@ impl<V> OrderedMap<V> {
 
     /// Removes the first entry and returns it.
     pub fn pop_first(&mut self) -> Option<(HashedValue, V)> {
-        let (i, key) = match self.slots[self.head..].iter().position(Option::is_some) {
-            Some(off) => (
-                self.head + off,
-                key_at(&self.slots, (self.head + off) as u32),
-            ),
-            None => return None,
-        };
-        let hash = spread(key.hash_code());
-        match self.index.find_entry(hash, |&j| j as usize == i) {
+        let (i, hash) = self.slots[self.head..]
+            .iter()
+            .enumerate()
+            .find_map(|(off, s)| s.as_ref().map(|b| (self.head + off, b.key.hash_code())))?;
+        match self.index.find_entry(spread(hash), |p| p.at as usize == i) {
             Ok(e) => drop(e.remove()),
             Err(_) => unreachable_tombstone(),
         }
@@ -232,12 +257,12 @@ impl<V> OrderedMap<V> {
         let slots = &self.slots;
         for (i, b) in slots.iter().enumerate() {
             let hash = match b {
-                Some(b) => spread(b.key.hash_code()),
+                Some(b) => b.key.hash_code(),
                 None => unreachable_tombstone(),
             };
             // The positions are below the old slot count, which fitted in a u32.
-            self.index
-                .insert_unique(hash, i as u32, |&j| spread(key_at(slots, j).hash_code()));
+            let p = Pos { at: i as u32, hash };
+            self.index.insert_unique(spread(hash), p, rehash);
         }
     }
 
@@ -410,6 +435,12 @@ impl OrderedSet {
     #[inline]
     pub fn contains(&self, k: &HashedValue) -> bool {
         self.0.contains_key(k)
+    }
+
+    /// Whether `k`, whose hash (`k.hash32()`) the caller computed, is an element.
+    #[inline]
+    pub fn contains_hashed(&self, hash: u32, k: &Value) -> bool {
+        self.0.find(hash, k).is_some()
     }
 
     /// Adds `k` at the end unless an equal element is present (which keeps its place);
