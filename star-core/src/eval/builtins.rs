@@ -11,7 +11,7 @@ use num_traits::{Num, Signed};
 
 use super::methods::{boolean, callable, elements, iterable, named, update_dict, Optional, ABSENT};
 use super::ops::to_float;
-use super::sort::sort_by_key;
+use super::sort::{sort_by_key, sort_values};
 use super::vm::{call_value, iterate};
 use crate::call::{Args, NativeFunction};
 use crate::error::{Error, ErrorKind, Result};
@@ -331,6 +331,11 @@ fn sorted(thread: &mut Thread, iterable: Value, key: Optional, reverse: Value) -
     let items = named("sorted", self::iterable(&iterable, "iterable"))?;
     let key = named("sorted", key_function(key))?;
     let reverse = named("sorted", boolean(&reverse, "reverse"))?;
+    if key.is_none() {
+        let mut items = items;
+        sort_values(&mut items, reverse)?;
+        return Ok(Value::list(items));
+    }
     let mut pairs = keyed(thread, items, &key)?;
     sort_by_key(&mut pairs, reverse)?;
     Ok(Value::list(pairs.into_iter().map(|(_, v)| v).collect()))

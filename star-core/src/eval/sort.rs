@@ -15,7 +15,10 @@
 //!
 //! When every key is a number, or every key a string, or every key a bytes value, no
 //! comparison can fail and the order is total: then every stable sort gives the same
-//! result, and the standard library's (faster) one is used.
+//! result, and the standard library's (faster) one is used. When every key is a small
+//! int, the comparison is inlined; and when the keys are the values themselves and all
+//! small ints, equal elements cannot be told apart, so the ints are sorted unstably as
+//! plain `i64`s.
 
 use std::cmp::Ordering;
 
@@ -25,7 +28,19 @@ use crate::value::Value;
 /// Sorts `(key, value)` pairs stably by key, ascending or (`reverse`) descending, as
 /// the reference's `sorted` does; the error is the last failed comparison's.
 pub(crate) fn sort_by_key(pairs: &mut [(Value, Value)], reverse: bool) -> Result<()> {
-    if totally_ordered(pairs) {
+    if pairs.iter().all(|(k, _)| matches!(k, Value::Int(_))) {
+        let int = |v: &Value| match v {
+            Value::Int(i) => *i,
+            _ => 0,
+        };
+        if reverse {
+            pairs.sort_by_key(|x| std::cmp::Reverse(int(&x.0)));
+        } else {
+            pairs.sort_by_key(|x| int(&x.0));
+        }
+        return Ok(());
+    }
+    if totally_ordered(pairs.iter().map(|(k, _)| k)) {
         if reverse {
             pairs.sort_by(|x, y| y.0.compare(&x.0).unwrap_or(Ordering::Equal));
         } else {
@@ -53,19 +68,67 @@ pub(crate) fn sort_by_key(pairs: &mut [(Value, Value)], reverse: bool) -> Result
     }
 }
 
+/// Sorts values by themselves: what `sort_by_key` does to pairs of a value and itself
+/// (the same comparisons, so the same error), without making the pairs.
+pub(crate) fn sort_values(items: &mut [Value], reverse: bool) -> Result<()> {
+    let ints: Option<Vec<i64>> = items
+        .iter()
+        .map(|v| match v {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        })
+        .collect();
+    if let Some(mut ints) = ints {
+        ints.sort_unstable();
+        if reverse {
+            ints.reverse();
+        }
+        // Overwriting ints with ints: nothing to release.
+        for (v, i) in items.iter_mut().zip(ints) {
+            *v = Value::Int(i);
+        }
+        return Ok(());
+    }
+    if totally_ordered(items.iter()) {
+        if reverse {
+            items.sort_by(|x, y| y.compare(x).unwrap_or(Ordering::Equal));
+        } else {
+            items.sort_by(|x, y| x.compare(y).unwrap_or(Ordering::Equal));
+        }
+        return Ok(());
+    }
+    let mut err = None;
+    let mut less = |x: &Value, y: &Value| match x.compare(y) {
+        Ok(o) => o == Ordering::Less,
+        Err(e) => {
+            err = Some(e);
+            false
+        }
+    };
+    if reverse {
+        stable_sort(items, |x, y| less(y, x));
+    } else {
+        stable_sort(items, |x, y| less(x, y));
+    }
+    match err {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
 /// Whether the keys are all numbers, all strings or all bytes values.
-fn totally_ordered(pairs: &[(Value, Value)]) -> bool {
+fn totally_ordered<'a>(mut keys: impl Iterator<Item = &'a Value>) -> bool {
     let kind = |v: &Value| match v {
         Value::Int(_) | Value::BigInt(_) | Value::Float(_) => 1,
         Value::Str(_) => 2,
         Value::Bytes(_) => 3,
         _ => 0,
     };
-    match pairs.first() {
+    match keys.next() {
         None => true,
-        Some((k, _)) => {
+        Some(k) => {
             let first = kind(k);
-            first != 0 && pairs.iter().all(|(k, _)| kind(k) == first)
+            first != 0 && keys.all(|k| kind(k) == first)
         }
     }
 }
@@ -168,7 +231,8 @@ fn sym_merge<T>(v: &mut [T], a: usize, m: usize, b: usize, less: &mut impl FnMut
 
 #[cfg(test)]
 mod tests {
-    use super::stable_sort;
+    use super::{sort_by_key, sort_values, stable_sort};
+    use crate::value::Value;
 
     /// A small deterministic generator, so the tests need no dependency.
     fn numbers(seed: u64, n: usize, modulus: u64) -> Vec<u64> {
@@ -220,6 +284,68 @@ mod tests {
             x < y
         });
         assert_eq!(asked, vec![(2, 1), (3, 2)]);
+    }
+
+    /// Lists of values of one or several kinds, with repeats.
+    fn value_lists() -> Vec<Vec<Value>> {
+        let ints: Vec<Value> = numbers(3, 200, 50)
+            .into_iter()
+            .map(|i| Value::Int(i as i64 - 25))
+            .collect();
+        let mut numbers_too = ints.clone();
+        numbers_too.extend([
+            Value::Float(2.5),
+            Value::Float(-0.0),
+            Value::Float(f64::NAN),
+        ]);
+        let strings: Vec<Value> = ["b", "a", "c", "a", ""].map(Value::str).to_vec();
+        let mut mixed = ints.clone();
+        mixed.insert(37, Value::None);
+        mixed.push(Value::str("x"));
+        let tuples = vec![
+            Value::tuple(vec![Value::Int(2)]),
+            Value::tuple(vec![Value::Int(1), Value::None]),
+            Value::tuple(vec![Value::Int(1), Value::Int(0)]),
+        ];
+        vec![vec![], ints, numbers_too, strings, mixed, tuples]
+    }
+
+    #[test]
+    fn sorting_values_agrees_with_sorting_pairs_of_a_value_and_itself() {
+        for items in value_lists() {
+            for reverse in [false, true] {
+                let mut pairs: Vec<(Value, Value)> =
+                    items.iter().map(|v| (v.clone(), v.clone())).collect();
+                let want = sort_by_key(&mut pairs, reverse).map_err(|e| e.message().to_string());
+                let mut got_items = items.clone();
+                let got = sort_values(&mut got_items, reverse).map_err(|e| e.message().to_string());
+                assert_eq!(got, want);
+                let repr = |vs: Vec<&Value>| vs.iter().map(|v| v.repr()).collect::<Vec<_>>();
+                assert_eq!(
+                    repr(got_items.iter().collect()),
+                    repr(pairs.iter().map(|(_, v)| v).collect())
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn int_keys_sort_stably_in_both_directions() {
+        let mut pairs: Vec<(Value, Value)> = [(2, "a"), (1, "b"), (2, "c"), (1, "d")]
+            .into_iter()
+            .map(|(k, v)| (Value::Int(k), Value::str(v)))
+            .collect();
+        let order = |pairs: &[(Value, Value)]| {
+            pairs
+                .iter()
+                .map(|(_, v)| v.repr())
+                .collect::<Vec<_>>()
+                .join("")
+        };
+        sort_by_key(&mut pairs, false).unwrap();
+        assert_eq!(order(&pairs), r#""b""d""a""c""#);
+        sort_by_key(&mut pairs, true).unwrap();
+        assert_eq!(order(&pairs), r#""a""c""b""d""#);
     }
 
     #[test]

@@ -493,15 +493,19 @@ impl Iter {
                 *next = next.wrapping_add(*step);
                 Some(Value::Int(v))
             }
+            // `i` is a slot position: tables skip deleted slots, and cannot be
+            // compacted (renumbered) while this iteration holds a reader.
             Iter::Dict { d, i, .. } => {
-                let v = d.borrow().get_index(*i).map(|(k, _)| k.value().clone());
-                *i += 1;
-                v
+                let map = d.borrow();
+                let (pos, k, _) = map.entry_from(*i)?;
+                *i = pos + 1;
+                Some(k.value().clone())
             }
             Iter::Set { s, i, .. } => {
-                let v = s.borrow().get_index(*i).map(|k| k.value().clone());
-                *i += 1;
-                v
+                let set = s.borrow();
+                let (pos, k) = set.entry_from(*i)?;
+                *i = pos + 1;
+                Some(k.value().clone())
             }
             Iter::Host { items } => items.next(),
         }

@@ -3,17 +3,17 @@
 //! Tuples are immutable slices in one shared allocation. Lists, dicts and sets keep their
 //! contents in a [`FreezeCell`], so every mutation goes through one check of the frozen
 //! flag and the reader count (see `cell.rs`). Dicts and sets are insertion-ordered hash
-//! tables (`indexmap`) keyed by [`HashedValue`]: a value paired with its hash, computed
-//! once when the key goes in, so that lookups never rehash stored keys and an
+//! tables (`ordered_map.rs`) keyed by [`HashedValue`]: a value paired with its hash,
+//! computed once when the key goes in, so that lookups never rehash stored keys and an
 //! unhashable key is refused before the table is touched.
 
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::ops::Deref;
 
-use indexmap::{IndexMap, IndexSet};
 use triomphe::ThinArc;
 
 use super::cell::{CellMut, CellRef, FreezeCell};
+use super::ordered_map::{OrderedMap, OrderedSet};
 use super::Value;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -152,6 +152,12 @@ impl HashedValue {
     pub fn into_value(self) -> Value {
         self.value
     }
+
+    /// The hash.
+    #[inline]
+    pub fn hash_code(&self) -> u32 {
+        self.hash
+    }
 }
 
 impl PartialEq for HashedValue {
@@ -172,32 +178,10 @@ impl Hash for HashedValue {
     }
 }
 
-/// The hasher of dict and set tables: the key's hash is precomputed, so this only
-/// spreads its 32 bits over the 64 the table uses (its top bits pick control bytes).
-#[derive(Default)]
-pub struct SpreadHasher(u64);
-
-impl Hasher for SpreadHasher {
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    #[inline]
-    fn write_u32(&mut self, h: u32) {
-        self.0 = (h as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
 /// The insertion-ordered table of a dict.
-pub type DictMap = IndexMap<HashedValue, Value, BuildHasherDefault<SpreadHasher>>;
+pub type DictMap = OrderedMap<Value>;
 /// The insertion-ordered table of a set.
-pub type SetMap = IndexSet<HashedValue, BuildHasherDefault<SpreadHasher>>;
+pub type SetMap = OrderedSet;
 
 /// A mutable, insertion-ordered dict.
 #[derive(Default)]
@@ -244,9 +228,10 @@ impl Dict {
     }
 
     /// Looks a key up; fails if the key is unhashable.
+    #[inline]
     pub fn get(&self, key: &Value) -> Result<Option<Value>> {
-        let k = HashedValue::new(key.clone())?;
-        Ok(self.map.borrow().get(&k).cloned())
+        let hash = key.hash32()?;
+        Ok(self.map.borrow().get_hashed(hash, key).cloned())
     }
 
     /// Looks a string key up.
@@ -264,7 +249,7 @@ impl Dict {
     /// Removes an entry, keeping the order of the others.
     pub fn remove(&self, key: &Value) -> Result<Option<Value>> {
         let k = HashedValue::new(key.clone())?;
-        Ok(self.borrow_mut("delete from")?.shift_remove(&k))
+        Ok(self.borrow_mut("delete from")?.remove(&k))
     }
 
     /// Whether the dict is frozen.
@@ -332,7 +317,8 @@ impl Set {
 
     /// Whether `v` is an element; fails if `v` is unhashable.
     pub fn contains(&self, v: &Value) -> Result<bool> {
-        Ok(self.items.borrow().contains(&HashedValue::new(v.clone())?))
+        let hash = v.hash32()?;
+        Ok(self.items.borrow().contains_hashed(hash, v))
     }
 
     /// Adds an element.

@@ -37,6 +37,7 @@ mod compare;
 mod convert;
 mod host;
 mod module;
+pub(crate) mod ordered_map;
 pub(crate) mod repr;
 mod str;
 
@@ -50,6 +51,7 @@ pub use collections::{Dict, DictMap, HashedValue, List, Range, Set, SetMap, Tupl
 pub use convert::{ConvError, FromValue, IntoValue};
 pub use host::{FreezeSafe, Host, HostIter, HostMethods, HostValue};
 pub use module::NativeModule;
+pub use ordered_map::{OrderedMap, OrderedSet};
 pub use str::{Bytes, Str};
 
 use crate::call::NativeFunction;

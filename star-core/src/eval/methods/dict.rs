@@ -63,7 +63,7 @@ fn delete(d: &Dict, key: Value) -> Result<Option<Value>> {
         // Never held an entry: nothing to find, and (as in the reference) no hashing.
         return Ok(None);
     }
-    Ok(map.shift_remove(&HashedValue::new(key)?))
+    Ok(map.remove(&HashedValue::new(key)?))
 }
 
 /// Removes the first entry and returns it as a `(key, value)` pair.
@@ -74,7 +74,7 @@ fn dict_popitem(this: &Dict) -> Result<Value> {
             Err(Error::new(ErrorKind::Key, "empty dict"))
         } else {
             this.borrow_mut("delete from")
-                .map(|mut m| match m.shift_remove_index(0) {
+                .map(|mut m| match m.pop_first() {
                     Some((k, v)) => Value::tuple(vec![k.into_value(), v]),
                     None => Value::None,
                 })
@@ -256,6 +256,18 @@ mod tests {
         assert_eq!(
             fails("freeze({1: 2}).popitem()"),
             "popitem: cannot delete from frozen hash table"
+        );
+    }
+
+    #[test]
+    fn loops_and_popitem_skip_deleted_entries() {
+        assert_eq!(
+            run("d = {}\nfor i in range(10):\n    d[i] = i\nfor i in range(0, 10, 3):\n    d.pop(i)\nd[0] = 0\nprint([k for k in d], d.popitem(), d.popitem(), list(d), d.values())"),
+            "[1, 2, 4, 5, 7, 8, 0] (1, 1) (2, 2) [4, 5, 7, 8, 0] [4, 5, 7, 8, 0]\n"
+        );
+        assert_eq!(
+            run("s = set(range(6))\ns.remove(0)\ns.discard(2)\nprint([x for x in s], s.pop(), s)"),
+            "[1, 3, 4, 5] 1 set([3, 4, 5])\n"
         );
     }
 

@@ -141,6 +141,16 @@ fn list_remove(this: &List, x: Value) -> Result<()> {
 
 /// The position of the first element of `items[from..]` equal to `x`.
 fn position(items: &[Value], x: &Value, from: usize) -> Result<Option<usize>> {
+    if let Value::Int(n) = x {
+        // Only a number can equal an int, and comparing numbers cannot fail: a scan
+        // without a call per element.
+        let found = items.iter().skip(from).position(|v| match v {
+            Value::Int(m) => m == n,
+            Value::BigInt(_) | Value::Float(_) => v.equals(x).unwrap_or(false),
+            _ => false,
+        });
+        return Ok(found.map(|i| i + from));
+    }
     for (i, v) in items.iter().enumerate().skip(from) {
         if v.equals(x)? {
             return Ok(Some(i));

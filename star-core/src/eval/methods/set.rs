@@ -106,7 +106,7 @@ fn set_difference_update(this: &Set, others: Vec<Value>) -> Result<()> {
 fn set_discard(this: &Set, x: Value) -> Result<()> {
     named("discard", {
         this.borrow_mut("delete from").and_then(|mut s| {
-            s.shift_remove(&HashedValue::new(x)?);
+            s.remove(&HashedValue::new(x)?);
             Ok(())
         })
     })
@@ -199,7 +199,7 @@ fn set_pop(this: &Set) -> Result<Value> {
             Err(Error::new(ErrorKind::Key, "empty set"))
         } else {
             this.borrow_mut("delete from").map(|mut s| {
-                s.shift_remove_index(0)
+                s.pop_first()
                     .map(HashedValue::into_value)
                     .unwrap_or_default()
             })
@@ -213,7 +213,7 @@ fn set_remove(this: &Set, x: Value) -> Result<()> {
     named("remove", {
         this.borrow_mut("delete from").and_then(|mut s| {
             // A table that never held an element finds nothing, without hashing `x`.
-            if s.capacity() > 0 && s.shift_remove(&HashedValue::new(x)?) {
+            if s.capacity() > 0 && s.remove(&HashedValue::new(x)?) {
                 Ok(())
             } else {
                 Err(Error::new(ErrorKind::Key, "missing key"))
@@ -228,7 +228,7 @@ fn set_symmetric_difference(this: &Set, other: Value) -> Result<Value> {
     named("symmetric_difference", {
         iterable(&other, 1).and_then(hashed).map(|o| {
             let s = this.borrow();
-            let mut out: SetMap = s.iter().filter(|k| !o.contains(*k)).cloned().collect();
+            let mut out: SetMap = s.iter().filter(|k| !o.contains(k)).cloned().collect();
             out.extend(o.into_iter().filter(|k| !s.contains(k)));
             new_set(out)
         })
@@ -243,7 +243,7 @@ fn set_symmetric_difference_update(this: &Set, other: Value) -> Result<()> {
         iterable(&other, 1).and_then(|items| {
             let mut s = this.borrow_mut("insert into")?;
             let o = hashed(items)?;
-            let added: Vec<HashedValue> = o.iter().filter(|k| !s.contains(*k)).cloned().collect();
+            let added: Vec<HashedValue> = o.iter().filter(|k| !s.contains(k)).cloned().collect();
             s.retain(|k| !o.contains(k));
             s.extend(added);
             Ok(())
