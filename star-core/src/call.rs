@@ -262,7 +262,10 @@ impl Signature {
 
     #[cold]
     fn too_many(&self, name: &str, got: usize) -> Error {
-        if self.all_positional() {
+        // Only positional-only parameters (`dict(pairs, /, **kwargs)`): the reference
+        // counts all arguments.
+        if self.all_positional() || (self.positional_only > 0 && self.positional_only == self.slots)
+        {
             return self.count_error(name, got);
         }
         let s = if got == 1 { "" } else { "s" };
