@@ -413,6 +413,12 @@ pub enum Op {
         start: Reg,
         n: u32,
     },
+    /// `dst = {}`, with room for `cap` entries (a dict display's entries follow as
+    /// `DictAdd`s).
+    NewDict {
+        dst: Reg,
+        cap: u32,
+    },
     /// `list.append(src)` (comprehensions).
     Append {
         list: Reg,
@@ -710,6 +716,7 @@ impl Code {
                 one(dst).max(span(start, n))
             }
             Op::MakeDict { dst, start, n } => one(dst).max(span(start, 2 * n)),
+            Op::NewDict { dst, .. } => one(dst),
             Op::Append { list, src } => one(list).max(one(src)),
             Op::DictSet { dict, key, src } | Op::DictAdd { dict, key, src } => {
                 one(dict).max(one(key)).max(one(src))

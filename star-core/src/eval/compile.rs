@@ -759,15 +759,8 @@ impl<'e> Compiler<'e> {
                 // key) points at its entry. The dict is built in a temporary, since
                 // `dst` may be a variable the entries read.
                 let d = self.temp();
-                let start = self.next;
-                self.emit(
-                    Op::MakeDict {
-                        dst: d,
-                        start,
-                        n: 0,
-                    },
-                    e.span,
-                );
+                let cap = entries.len() as u32;
+                self.emit(Op::NewDict { dst: d, cap }, e.span);
                 for (k, v) in entries {
                     let mark = self.next;
                     let key = self.expr_any(k);

@@ -470,6 +470,30 @@ impl Iter {
         })
     }
 
+    /// Moves to the next element and stores it in `dst`; false at the end. Ranges are
+    /// stepped inline and write the register in place (a value returned from an
+    /// out-of-line call is written in pieces and then read whole, which stalls).
+    #[inline(always)]
+    fn next_into(&mut self, dst: &mut Value) -> bool {
+        if let Iter::Range { next, left, step } = self {
+            if *left == 0 {
+                return false;
+            }
+            let v = *next;
+            *left -= 1;
+            *next = next.wrapping_add(*step);
+            Value::store(dst, Value::Int(v));
+            return true;
+        }
+        match self.next() {
+            Some(v) => {
+                Value::store(dst, v);
+                true
+            }
+            None => false,
+        }
+    }
+
     #[inline]
     fn next(&mut self) -> Option<Value> {
         match self {
@@ -1098,6 +1122,10 @@ pub(crate) fn run(
                 let v = Value::Tuple(Tuple::from_exact(items));
                 Value::store(&mut r!(dst), v);
             }
+            Op::NewDict { dst, cap } => {
+                let d = Dict::from_map(crate::value::DictMap::with_capacity(cap as usize));
+                Value::store(&mut r!(dst), Value::Dict(triomphe::Arc::new(d)));
+            }
             Op::MakeDict { dst, start, n } => {
                 let d = Dict::new();
                 for i in 0..n as usize {
@@ -1143,16 +1171,14 @@ pub(crate) fn run(
             Op::IterStart { slot, src } => {
                 iters[slot as usize] = tri!(Iter::new(&r!(src)));
             }
-            Op::IterNext { slot, dst, end } => match iters[slot as usize].next() {
-                Some(v) => Value::store(&mut r!(dst), v),
-                None => {
+            Op::IterNext { slot, dst, end } => {
+                if !iters[slot as usize].next_into(&mut r!(dst)) {
                     iters[slot as usize] = Iter::Done;
                     pc = end as usize;
                 }
-            },
+            }
             Op::IterLoop { slot, dst, body } => {
-                if let Some(v) = iters[slot as usize].next() {
-                    Value::store(&mut r!(dst), v);
+                if iters[slot as usize].next_into(&mut r!(dst)) {
                     pc = body as usize;
                 } else {
                     iters[slot as usize] = Iter::Done;
