@@ -1,6 +1,7 @@
 //! The `star` command: run, check, parse and test Starlark files, and a REPL.
 //!
-//! * `star run FILE [ARGS]... | -c CODE | -` runs a program (also `star FILE [ARGS]...`);
+//! * `star run [--pkg ALIAS=DIR]... FILE [ARGS]... | -c CODE | -` runs a program (also
+//!   `star FILE [ARGS]...`) as the script of package `__main__` rooted at its directory;
 //!   the program sees its arguments as `argv` (`argv[0]` is the file).
 //! * `star repl` reads, evaluates and prints (also `star` alone on a terminal).
 //! * `star check FILE...` parses and resolves without executing (the dry run).
@@ -17,9 +18,10 @@ use clap::{Args, Parser, Subcommand};
 use star_core::chunked::{self, Mode};
 use star_core::diagnostics::{check_source, render};
 use star_core::dialect::Construct;
-use star_core::eval::{FrozenModule, Module, Predeclared};
+use star_core::eval::{FrozenModule, Predeclared};
+use star_core::interp::{FsLoader, Interpreter, Loader, Source, MAIN_PACKAGE};
 use star_core::syntax::{self, dump_module};
-use star_core::{Dialect, Thread, Value};
+use star_core::{Dialect, Value};
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +38,9 @@ struct Cli {
     /// Arguments for the program (its `argv[1:]`).
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<String>,
+    /// Mount the directory DIR as package ALIAS (`load("@ALIAS//x.star", ...)`).
+    #[arg(long = "pkg", value_name = "ALIAS=DIR")]
+    packages: Vec<String>,
     #[command(flatten)]
     dialect: DialectFlags,
 }
@@ -75,6 +80,9 @@ enum Command {
         /// Arguments for the program (its `argv[1:]`).
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
+        /// Mount the directory DIR as package ALIAS (`load("@ALIAS//x.star", ...)`).
+        #[arg(long = "pkg", value_name = "ALIAS=DIR")]
+        packages: Vec<String>,
         #[command(flatten)]
         dialect: DialectFlags,
     },
@@ -191,9 +199,25 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
         return match cli.file {
-            Some(file) => run(None, Some(file), cli.args, &cli.dialect),
+            Some(file) => run(
+                Program {
+                    code: None,
+                    file: Some(file),
+                    args: cli.args,
+                    packages: cli.packages,
+                },
+                &cli.dialect,
+            ),
             None if std::io::stdin().is_terminal() => start_repl(&cli.dialect),
-            None => run(None, Some("-".into()), cli.args, &cli.dialect),
+            None => run(
+                Program {
+                    code: None,
+                    file: Some("-".into()),
+                    args: cli.args,
+                    packages: cli.packages,
+                },
+                &cli.dialect,
+            ),
         };
     };
     match command {
@@ -208,8 +232,17 @@ fn main() -> ExitCode {
             code,
             file,
             args,
+            packages,
             dialect,
-        } => run(code, file, args, &dialect),
+        } => run(
+            Program {
+                code,
+                file,
+                args,
+                packages,
+            },
+            &dialect,
+        ),
         Command::Repl { dialect } => start_repl(&dialect),
         Command::Test {
             mode,
@@ -265,43 +298,93 @@ fn start_repl(flags: &DialectFlags) -> ExitCode {
     repl::run(dialect, Predeclared::new())
 }
 
-fn run(
+/// Where a program comes from and what else it may load.
+struct Program {
     code: Option<String>,
     file: Option<String>,
     args: Vec<String>,
-    flags: &DialectFlags,
-) -> ExitCode {
+    /// Extra packages, as `ALIAS=DIR`.
+    packages: Vec<String>,
+}
+
+/// Runs a program as the script `//NAME` of package `__main__`, whose root is the
+/// program's directory (the current directory for `-c` and standard input), with the
+/// extra packages mounted.
+fn run(program: Program, flags: &DialectFlags) -> ExitCode {
     let dialect = match flags.dialect() {
         Ok(d) => d,
         Err(e) => return usage_error(&e),
     };
-    let (name, src) = match (code, file) {
-        (Some(c), _) => ("<command line>".to_string(), c),
-        (None, Some(path)) => match read_source(&path) {
-            Ok(s) => (display_name(&path).to_string(), s),
+    // The main module's name in the package, its text if it is not a file, and the
+    // package root.
+    let (name, text, root) = match (program.code, program.file.as_deref()) {
+        (Some(c), _) => ("<command line>".to_string(), Some(c), ".".into()),
+        (None, Some("-")) => match read_source("-") {
+            Ok(s) => ("<stdin>".to_string(), Some(s), ".".into()),
             Err(e) => return usage_error(&e),
         },
+        (None, Some(path)) => {
+            let p = std::path::Path::new(path);
+            let Some(file) = p.file_name().and_then(|f| f.to_str()) else {
+                return usage_error(&format!("{path}: not a file name"));
+            };
+            if let Err(e) = std::fs::metadata(p) {
+                return usage_error(&format!("{path}: {e}"));
+            }
+            let dir = match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => ".".into(),
+            };
+            (file.to_string(), None, dir)
+        }
         (None, None) => return usage_error("nothing to run"),
     };
-    let argv: Vec<Value> = std::iter::once(name.as_str())
-        .chain(args.iter().map(|a| a.as_str()))
+    let fs = match FsLoader::new(&root) {
+        Ok(l) => l,
+        Err(e) => return usage_error(&format!("{}: {e}", root.display())),
+    };
+    let main_name = name.clone();
+    let main = move |path: &str| match &text {
+        Some(t) if path == main_name => Ok(Source::Text(t.as_str().into())),
+        _ => fs.load(path),
+    };
+    let argv0 = program.file.clone().unwrap_or_else(|| name.clone());
+    let argv: Vec<Value> = std::iter::once(argv0.as_str())
+        .chain(program.args.iter().map(|a| a.as_str()))
         .map(Value::str)
         .collect();
-    let env = Predeclared::new().with("argv", Value::list(argv));
-    let mut module = Module::new(&name, env, dialect);
-    let mut thread = Thread::new("main");
-    let out = std::rc::Rc::new(std::cell::RefCell::new(std::io::stdout()));
-    let sink = out.clone();
-    thread.set_print(move |line| {
-        let mut o = sink.borrow_mut();
-        let _ = writeln!(o, "{line}");
-    });
-    let result = module.exec(&mut thread, &src);
-    let _ = out.borrow_mut().flush();
+    let mut builder = Interpreter::builder()
+        .dialect(dialect)
+        .predeclare("argv", Value::list(argv))
+        .package(MAIN_PACKAGE, main)
+        .logger(|_, _, msg| {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{msg}");
+        });
+    for spec in &program.packages {
+        let Some((alias, dir)) = spec.split_once('=') else {
+            return usage_error(&format!("--pkg {spec}: want ALIAS=DIR"));
+        };
+        if alias == MAIN_PACKAGE {
+            return usage_error(&format!(
+                "--pkg {spec}: {MAIN_PACKAGE} is the program's own package"
+            ));
+        }
+        match FsLoader::new(dir) {
+            Ok(l) => builder = builder.package(alias, l),
+            Err(e) => return usage_error(&format!("--pkg {spec}: {dir}: {e}")),
+        }
+    }
+    let interp = builder.build();
+    let result = interp.exec_module(MAIN_PACKAGE, &name, None);
+    let _ = std::io::stdout().flush();
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
-            eprint!("{}", e.render(&src, std::io::stderr().is_terminal()));
+            eprint!(
+                "{}",
+                interp.render_error(&e, std::io::stderr().is_terminal())
+            );
             ExitCode::from(1)
         }
     }

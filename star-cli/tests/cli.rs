@@ -212,3 +212,68 @@ fn repl_echoes_values_and_survives_errors() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "21\n40\n[1, 2]\n1\n");
     assert!(String::from_utf8_lossy(&out.stderr).contains("undefined: nope"));
 }
+
+#[test]
+fn run_loads_modules_of_its_package_and_of_mounted_packages() {
+    let base = std::env::temp_dir().join(format!("star-cli-pkg-{}", std::process::id()));
+    let (prog, extra) = (base.join("prog"), base.join("extra"));
+    std::fs::create_dir_all(prog.join("lib")).unwrap();
+    std::fs::create_dir_all(&extra).unwrap();
+    let write = |p: std::path::PathBuf, s: &str| std::fs::write(p, s).unwrap();
+    write(
+        prog.join("main.star"),
+        "load('lib/util.star', 'greet')\nload('@extra//e.star', 'E')\nprint(greet('world'), E)\n",
+    );
+    write(
+        prog.join("lib/util.star"),
+        "load('//lib/../const.star', 'HELLO')\ndef greet(n):\n    return HELLO + n\n",
+    );
+    write(prog.join("const.star"), "HELLO = 'hello '\n");
+    write(
+        extra.join("e.star"),
+        "E = 42\ndef boom():\n    return 1 // 0\n",
+    );
+    write(
+        prog.join("bad.star"),
+        "load('@extra//e.star', 'boom')\nboom()\n",
+    );
+    write(prog.join("escape.star"), "load('../extra/e.star', 'E')\n");
+    let pkg = format!("extra={}", extra.display());
+    let main = prog.join("main.star").to_string_lossy().into_owned();
+    let out = star(&["run", "--pkg", &pkg, &main], None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello world 42\n");
+    // An error in another package shows that module's line and the whole backtrace.
+    let bad = prog.join("bad.star").to_string_lossy().into_owned();
+    let out = star(&["--pkg", &pkg, &bad], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("@extra//e.star:3:14"), "{err}");
+    assert!(err.contains("return 1 // 0"), "{err}");
+    assert!(err.contains("//bad.star:2:1: in <toplevel>"), "{err}");
+    // Without the package, and climbing out of the package root.
+    let out = star(&["run", &main], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such package: extra"));
+    let esc = prog.join("escape.star").to_string_lossy().into_owned();
+    let out = star(&["run", &esc], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("outside the package root"));
+    // Usage errors.
+    assert_eq!(
+        star(&["run", "--pkg", "nodir", &main], None).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        star(&["run", "--pkg", "x=/nonexistent/dir", &main], None)
+            .status
+            .code(),
+        Some(2)
+    );
+    std::fs::remove_dir_all(&base).unwrap();
+}
