@@ -791,5 +791,13 @@ fn exec(thread: &mut Thread, module: &str) -> Result<Value> {
     Ok(Value::Dict(triomphe::Arc::new(d)))
 }
 
+
+/// Compile-time proof that one interpreter can serve executions on several threads.
+const _: () = {
+    const fn shared<T: Send + Sync>() {}
+    shared::<Interpreter>();
+    shared::<ModuleKey>();
+};
+
 #[cfg(test)]
 mod tests;
