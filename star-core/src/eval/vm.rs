@@ -1155,12 +1155,21 @@ pub(crate) fn run(
                 }
             }
             Op::DictAdd { dict, key, src } => {
+                // A dict display's entry: key and value are moved out of temporaries
+                // (dead after this instruction), copied from locals.
+                let take = |r: &mut Value, reg: Reg| match reg >= code.nlocals {
+                    true => std::mem::take(r),
+                    false => r.clone(),
+                };
+                let k = take(&mut r!(key), key);
+                let v = take(&mut r!(src), src);
                 if let Value::Dict(d) = &r!(dict) {
-                    let hk = tri!(HashedValue::new(r!(key).clone()));
-                    let dup = tri!(d.borrow_mut("insert into"))
-                        .insert(hk.clone(), r!(src).clone())
-                        .is_some();
-                    if dup {
+                    let hk = tri!(HashedValue::new(k));
+                    let mut m = tri!(d.borrow_mut("insert into"));
+                    if !m.contains_key(&hk) {
+                        m.insert(hk, v);
+                    } else {
+                        drop(m);
                         tri!(Err(Error::value_error(format!(
                             "duplicate key: {}",
                             hk.value().repr()

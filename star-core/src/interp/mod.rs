@@ -791,7 +791,6 @@ fn exec(thread: &mut Thread, module: &str) -> Result<Value> {
     Ok(Value::Dict(triomphe::Arc::new(d)))
 }
 
-
 /// Compile-time proof that one interpreter can serve executions on several threads.
 const _: () = {
     const fn shared<T: Send + Sync>() {}
