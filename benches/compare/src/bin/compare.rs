@@ -50,15 +50,18 @@ OPTIONS:
     --timeout SECS    a sample running longer is killed and counted as an error
                       [default: 120]
     --raw             also print every sample (time in ms, peak RSS in KiB)
+    --wall            compare wall-clock times instead of CPU times
     -h, --help        this text
 
-Times of star and starlark-rust are measured in-process (parse + resolve/compile + run)
-in a child process of this binary; CPython and Lua times are the process's wall time
-minus the median wall time of that interpreter running a one-line program. Peak memory
-is each child process's ru_maxrss. `startup` times whole processes.
+Times are CPU times (user + system), which a machine shared with other work disturbs
+far less than wall times (use --wall for those). Times of star and starlark-rust are
+measured in-process (parse + resolve/compile + run) in a child process of this binary;
+CPython and Lua times are the process's time minus the median time of that
+interpreter running a one-line program. Peak memory is each child process's
+ru_maxrss. `startup` times whole processes.
 
 Internal: `compare --run-one star|starlark FILE` runs one program in-process and
-prints its output, then `@@elapsed_ns N`.
+prints its output, then `@@cpu_ns N` and `@@elapsed_ns N`.
 ";
 
 /// The benchmarks in the order they are reported; other `.star` files in the programs
@@ -110,6 +113,8 @@ struct Config {
     lua: PathBuf,
     timeout: Duration,
     raw: bool,
+    /// Compare wall-clock times instead of CPU times (user + system).
+    wall: bool,
 }
 
 /// One benchmark: the files each implementation runs (`None`: not run).
@@ -124,6 +129,8 @@ struct Bench {
 /// What one finished child process gave.
 struct ProcessResult {
     wall: Duration,
+    /// CPU time, user + system (`ru_utime + ru_stime`).
+    cpu: Duration,
     /// Peak resident set in KiB (`ru_maxrss`).
     max_rss_kib: u64,
     success: bool,
@@ -190,6 +197,7 @@ fn parse_args(args: &[String]) -> Result<Option<Config>, String> {
         lua: PathBuf::from("lua5.4"),
         timeout: Duration::from_secs(120),
         raw: false,
+        wall: false,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -226,6 +234,7 @@ fn parse_args(args: &[String]) -> Result<Option<Config>, String> {
                 config.timeout = Duration::from_secs_f64(secs);
             }
             "--raw" => config.raw = true,
+            "--wall" => config.wall = true,
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -252,8 +261,9 @@ fn run_one(imp: &str, file: &Path) -> ExitCode {
         other => Err(format!("unknown implementation {other:?}")),
     };
     match result {
-        Ok((output, elapsed)) => {
+        Ok((output, elapsed, cpu)) => {
             print!("{output}");
+            println!("@@cpu_ns {}", cpu.as_nanos());
             println!("@@elapsed_ns {}", elapsed.as_nanos());
             ExitCode::SUCCESS
         }
@@ -264,7 +274,7 @@ fn run_one(imp: &str, file: &Path) -> ExitCode {
     }
 }
 
-fn run_star(name: &str, source: &str) -> Result<(String, Duration), String> {
+fn run_star(name: &str, source: &str) -> Result<(String, Duration, Duration), String> {
     use star_core::eval::{Module, Predeclared};
     use star_core::{Dialect, Thread};
 
@@ -280,18 +290,18 @@ fn run_star(name: &str, source: &str) -> Result<(String, Duration), String> {
         recursion: true,
         ..Dialect::standard()
     };
-    let start = Instant::now();
+    let (start, cpu_start) = (Instant::now(), process_cpu());
     let mut module = Module::new(name, Predeclared::new(), dialect);
     let result = module.exec(&mut thread, source);
-    let elapsed = start.elapsed();
+    let (elapsed, cpu) = (start.elapsed(), process_cpu() - cpu_start);
     result.map_err(|e| e.render(source, false))?;
     // Dropping the module's values is not part of the measurement (for either side).
     std::mem::forget(module);
     let out = output.borrow().clone();
-    Ok((out, elapsed))
+    Ok((out, elapsed, cpu))
 }
 
-fn run_starlark(name: &str, source: String) -> Result<(String, Duration), String> {
+fn run_starlark(name: &str, source: String) -> Result<(String, Duration, Duration), String> {
     use starlark::environment::{Globals, LibraryExtension, Module};
     use starlark::eval::Evaluator;
     use starlark::syntax::{AstModule, Dialect};
@@ -311,18 +321,18 @@ fn run_starlark(name: &str, source: String) -> Result<(String, Duration), String
     let globals = Globals::extended_by(&[LibraryExtension::Print]);
     let printer = Collect(RefCell::new(String::new()));
     // The module's heap is freed when `with_temp_heap` returns, after the timed part.
-    let (result, elapsed) = Module::with_temp_heap(|module| {
-        let start = Instant::now();
+    let (result, elapsed, cpu) = Module::with_temp_heap(|module| {
+        let (start, cpu_start) = (Instant::now(), process_cpu());
         let result = AstModule::parse(name, source, &Dialect::Standard).and_then(|ast| {
             let mut eval = Evaluator::new(&module);
             eval.set_print_handler(&printer);
             eval.eval_module(ast, &globals).map(drop)
         });
-        (result, start.elapsed())
+        (result, start.elapsed(), process_cpu() - cpu_start)
     });
     result.map_err(|e| e.to_string())?;
     let out = printer.0.borrow().clone();
-    Ok((out, elapsed))
+    Ok((out, elapsed, cpu))
 }
 
 // ---------------------------------------------------------------------------------
@@ -357,6 +367,7 @@ fn run_process(
     let err_path = scratch.join("stderr.txt");
     let failed = |msg: String| ProcessResult {
         wall: Duration::ZERO,
+        cpu: Duration::ZERO,
         max_rss_kib: 0,
         success: false,
         timed_out: false,
@@ -433,8 +444,10 @@ fn run_process(
     // The child is reaped: `Child` must not wait for it again (dropping it does not).
     drop(child);
     let success = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 && !timed_out;
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
     ProcessResult {
         wall,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
         max_rss_kib: usage.ru_maxrss.max(0) as u64,
         success,
         timed_out,
@@ -444,7 +457,7 @@ fn run_process(
 }
 
 /// Turns a finished process into a sample; `in_process` reads the `@@elapsed_ns` line.
-fn sample_of(p: ProcessResult, in_process: bool, timeout: Duration) -> Sample {
+fn sample_of(p: ProcessResult, in_process: bool, timeout: Duration, wall: bool) -> Sample {
     if p.timed_out {
         return Sample::Err(format!("timed out after {} s", timeout.as_secs_f64()));
     }
@@ -452,23 +465,38 @@ fn sample_of(p: ProcessResult, in_process: bool, timeout: Duration) -> Sample {
         return Sample::Err(error_line(&p.stderr));
     }
     let mut output = p.stdout;
-    let mut time = p.wall;
+    let mut time = if wall { p.wall } else { p.cpu };
     if in_process {
-        let Some(pos) = output.rfind("@@elapsed_ns ") else {
-            return Sample::Err("no @@elapsed_ns line in the output".into());
+        let tag = if wall { "@@elapsed_ns " } else { "@@cpu_ns " };
+        let Some(pos) = output.rfind(tag) else {
+            return Sample::Err(format!("no {} line in the output", tag.trim()));
         };
-        let ns: u64 = output[pos + "@@elapsed_ns ".len()..]
+        let ns: u64 = output[pos + tag.len()..]
+            .lines()
+            .next()
+            .unwrap_or("")
             .trim()
             .parse()
             .unwrap_or(0);
         time = Duration::from_nanos(ns);
-        output.truncate(pos);
+        if let Some(first) = output.find("@@") {
+            output.truncate(first);
+        }
     }
     Sample::Ok {
         time,
         max_rss_kib: p.max_rss_kib,
         output: output.trim().to_string(),
     }
+}
+
+/// CPU time used by this process so far (user + system, all threads).
+fn process_cpu() -> Duration {
+    // SAFETY: timespec is plain old data; clock_gettime writes it.
+    let mut t: libc::timespec = unsafe { std::mem::zeroed() };
+    // SAFETY: `t` is valid for writes.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) };
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
 }
 
 /// The line of a failed child's stderr that names the error: star's and starlark-rust's
@@ -593,6 +621,7 @@ fn run_suite(config: &Config) -> Result<(), String> {
             run_process(cmd, Spawn::Fork, &scratch, config.timeout),
             in_process,
             config.timeout,
+            config.wall,
         )
     };
     for round in 0..config.runs {
@@ -670,7 +699,7 @@ fn run_suite(config: &Config) -> Result<(), String> {
                 // this order, as the fork run leaves its hook on `cmd`.
                 let timed = run_process(&mut cmd, Spawn::PosixSpawn, &scratch, config.timeout);
                 let sized = run_process(&mut cmd, Spawn::Fork, &scratch, config.timeout);
-                let mut sample = sample_of(timed, false, config.timeout);
+                let mut sample = sample_of(timed, false, config.timeout, config.wall);
                 if let Sample::Ok {
                     output,
                     max_rss_kib,
@@ -678,13 +707,13 @@ fn run_suite(config: &Config) -> Result<(), String> {
                 } = &mut sample
                 {
                     // The starlark child's own timing line is not program output.
-                    if let Some(pos) = output.find("@@elapsed_ns") {
+                    if let Some(pos) = output.find("@@") {
                         output.truncate(pos);
                         *output = output.trim().to_string();
                     }
                     *max_rss_kib = sized.max_rss_kib;
                     if !sized.success {
-                        sample = sample_of(sized, false, config.timeout);
+                        sample = sample_of(sized, false, config.timeout, config.wall);
                     }
                 }
                 if config.raw {
@@ -718,6 +747,7 @@ fn run_suite(config: &Config) -> Result<(), String> {
             .collect::<Vec<_>>()
             .join(" "),
         star_bin: config.star_bin.display().to_string(),
+        clock: if config.wall { "wall-clock" } else { "CPU" },
     };
     print!("{}", report(&header, &names, &samples));
     Ok(())
@@ -824,6 +854,8 @@ fn baseline(samples: &Samples, imp: Impl) -> (Duration, u64) {
 struct Header {
     date: String,
     runs: usize,
+    /// "CPU" or "wall-clock".
+    clock: &'static str,
     python: String,
     lua: String,
     star_bin: String,
@@ -991,9 +1023,14 @@ fn report(header: &Header, names: &[String], samples: &Samples) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "\n{} — median of {} runs; star = release build of this tree; starlark-rust = \
-         starlark 0.14.2 (standard globals + print, Dialect::Standard); {}; {}.\n",
-        header.date, header.runs, header.python, header.lua
+        "\n{} — median of {} runs, {} times; star = release build of this tree; \
+         starlark-rust = starlark 0.14.2 (standard globals + print, Dialect::Standard); \
+         {}; {}.\n",
+        header.date,
+        header.runs,
+        header.clock,
+        header.python,
+        header.lua
     );
     let _ = writeln!(
         out,
