@@ -614,7 +614,12 @@ impl Interpreter {
                 return Err(module_error(format!("{key} was already run by exec")));
             }
         }
-        let text = match self.fetch(key)? {
+        let fetched = self.fetch(key);
+        if fetched.is_err() {
+            // Nothing ran (no such module or package): the module may be asked for again.
+            self.lock().execed.remove(key);
+        }
+        let text = match fetched? {
             Source::Text(t) => t,
             Source::Native(_) => {
                 // Nothing ran: the module may still be loaded.
