@@ -378,7 +378,6 @@ fn an_exec_that_found_no_module_can_be_retried() {
 }
 
 #[test]
-#[ignore = "interpreter bug: a load that found no module records it as a library"]
 fn an_exec_after_a_load_that_found_no_module_reports_the_missing_module() {
     let log = Log::default();
     let i = errors(&log);
@@ -633,22 +632,14 @@ fn concurrent_loads_from_many_threads_run_a_library_once() {
     }
 }
 
-/// Interpreter bug, found by this suite (intermittently, about one run in forty, when
-/// `concurrent_loads_from_many_threads_run_a_library_once` also loaded a..d directly).
-///
-/// A task that waits for a module records "task W waits for task O" in the
-/// interpreter's wait graph, and removes the record only when it wakes up. When O
-/// finishes that module and, before W has woken, goes on to load a module that W is
-/// loading, the deadlock check follows the stale record O -> W -> O and reports
-/// "cycle in load graph: ... is being loaded by a concurrent execution that waits for
-/// this one", although the load graph has no cycle.
+/// A task that waited for a module and has not woken yet when that module's owner goes
+/// on to load a module the waiter owns is not a cycle. (Found by this suite: the wait
+/// graph once recorded owner tasks, and a stale record made a false cycle about one run
+/// in forty; it now records the awaited module and follows it only while it loads.)
 ///
 /// Here the thread loading root.star owns slow.star (through first.star) while six
-/// threads loading b1..b6 wait for it; then root.star loads b1..b6. Ignored until the
-/// interpreter is fixed; the fix suggested: record the module a task waits for instead
-/// of its owner task, and follow the edge only while that module is still `Loading`.
+/// threads loading b1..b6 wait for it; then root.star loads b1..b6.
 #[test]
-#[ignore = "interpreter bug: stale wait records cause false load cycles"]
 fn a_finished_wait_is_not_taken_for_a_cycle() {
     let mut failures = Vec::new();
     for _ in 0..30 {

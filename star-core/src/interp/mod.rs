@@ -181,8 +181,8 @@ struct State {
     seen: HashSet<ModuleKey>,
     /// Sources of the modules run so far, by the name errors show, for rendering.
     sources: HashMap<String, Arc<str>>,
-    /// For each task waiting for others: the tasks it waits for (to find deadlocks).
-    waits: HashMap<u64, Vec<u64>>,
+    /// For each waiting task, what it waits for (to find deadlocks).
+    waits: HashMap<u64, Wait>,
 }
 
 #[derive(Default)]
@@ -191,6 +191,15 @@ enum Init {
     NotStarted,
     Running,
     Done(Option<Error>),
+}
+
+/// What a task waits for.
+enum Wait {
+    /// A library another task is loading (whichever task that is when looked at: the
+    /// record can outlive the load by the time the waiter wakes).
+    Module(ModuleKey),
+    /// Tasks loading a module's `load`s in parallel.
+    Tasks(Vec<u64>),
 }
 
 enum Lib {
@@ -480,10 +489,18 @@ impl Interpreter {
             if t == target {
                 return true;
             }
-            if seen.insert(t) {
-                if let Some(ts) = st.waits.get(&t) {
-                    stack.extend(ts);
+            if !seen.insert(t) {
+                continue;
+            }
+            match st.waits.get(&t) {
+                Some(Wait::Tasks(ts)) => stack.extend(ts),
+                // Only a library still being loaded makes its waiter wait.
+                Some(Wait::Module(k)) => {
+                    if let Some(Lib::Loading(owner)) = st.libs.get(k) {
+                        stack.push(*owner);
+                    }
                 }
+                None => {}
             }
         }
         false
@@ -511,7 +528,7 @@ impl Interpreter {
                              execution that waits for this one"
                         )));
                     }
-                    st.waits.insert(origin.task, vec![owner]);
+                    st.waits.insert(origin.task, Wait::Module(key.clone()));
                     st = self
                         .shared
                         .changed
@@ -582,7 +599,9 @@ impl Interpreter {
             return;
         }
         let tasks: Vec<u64> = keys.iter().map(|_| self.new_task()).collect();
-        self.lock().waits.insert(origin.task, tasks.clone());
+        self.lock()
+            .waits
+            .insert(origin.task, Wait::Tasks(tasks.clone()));
         std::thread::scope(|s| {
             for (k, task) in keys.iter().zip(&tasks) {
                 let child = Origin {
@@ -605,10 +624,20 @@ impl Interpreter {
         {
             let mut st = self.lock();
             Self::visit(&mut st, key);
-            if st.libs.contains_key(key) {
-                return Err(module_error(format!(
-                    "{key} was loaded as a library, so it cannot be run by exec"
-                )));
+            match st.libs.get(key) {
+                // A load that found no file ran nothing: report what is missing.
+                Some(Lib::Done(Err(e)))
+                    if matches!(e.kind(), ErrorKind::NoModule | ErrorKind::NoPackage)
+                        && e.backtrace().is_empty() =>
+                {
+                    return Err(e.duplicate());
+                }
+                Some(_) => {
+                    return Err(module_error(format!(
+                        "{key} was loaded as a library, so it cannot be run by exec"
+                    )))
+                }
+                None => {}
             }
             if !st.execed.insert(key.clone()) {
                 return Err(module_error(format!("{key} was already run by exec")));
