@@ -24,7 +24,7 @@ pub fn doc(module: &str) -> Option<String> {
         "builtins" => builtins_help(),
         "json" => crate::json::module().help(),
         "math" => crate::math::module().help(),
-        "re" => crate::re::module().help(),
+        "re" => re_help(),
         "struct" => crate::structs::module().help(),
         "time" => crate::time::module().help(),
         "assert" => assert_help(),
@@ -38,6 +38,30 @@ pub fn docs() -> Vec<(&'static str, String)> {
         .iter()
         .map(|&m| (m, doc(m).expect("every listed module has help")))
         .collect()
+}
+
+/// The help of `re`: the module's, then the methods of its pattern and match values.
+fn re_help() -> String {
+    use crate::re::{Match, Pattern};
+    use star_core::value::HostMethods;
+    let mut out = crate::re::module().help();
+    for (title, methods) in [
+        (
+            "Methods of re.pattern values",
+            <Pattern as HostMethods>::methods(),
+        ),
+        (
+            "Methods of re.match values",
+            <Match as HostMethods>::methods(),
+        ),
+    ] {
+        out.push_str(&format!("\n{title}:\n"));
+        for f in methods {
+            out.push_str(&format!("\n  {}{}\n", f.name, f.signature.to_text()));
+            push_indented(&mut out, f.doc.trim(), "      ");
+        }
+    }
+    out
 }
 
 /// The help of `assert.star`: the `assert` module, then `freeze`.
@@ -165,6 +189,9 @@ mod tests {
         assert_eq!(doc("@stdlib//re.star"), doc("re"));
         assert_eq!(doc("re.star"), doc("re"));
         assert_eq!(doc("nope"), None);
+        let re = doc("re").unwrap();
+        assert!(re.contains("\n  sub(repl, string, count=0)\n"), "{re}");
+        assert!(re.contains("\n  groupdict(default=None)\n"), "{re}");
     }
 
     #[test]

@@ -86,8 +86,9 @@ impl Match {
 
     /// Returns a tuple of the texts of all the groups (not the whole match), with
     /// default (None unless given) for those that did not take part.
-    #[star(signature = (default = Value::None))]
-    pub fn groups(&self, default: Value) -> Value {
+    #[star(signature = (default = None))]
+    pub fn groups(&self, default: Option<Value>) -> Value {
+        let default = default.unwrap_or_default();
         Value::tuple(
             (1..self.spans.len())
                 .map(|i| self.text_or(i, &default))
@@ -97,8 +98,9 @@ impl Match {
 
     /// Returns a dict from the name of each named group to its text, with default
     /// (None unless given) for those that did not take part.
-    #[star(signature = (default = Value::None))]
-    pub fn groupdict(&self, default: Value) -> Result<Value> {
+    #[star(signature = (default = None))]
+    pub fn groupdict(&self, default: Option<Value>) -> Result<Value> {
+        let default = default.unwrap_or_default();
         let d = Value::dict();
         let dict = d.as_dict().expect("a dict");
         for (name, i) in self.pattern.names() {
@@ -109,29 +111,48 @@ impl Match {
 
     /// Returns the byte offset where a group (the whole match by default) starts, or
     /// -1 if it did not take part.
-    #[star(signature = (group = Value::Int(0), /))]
-    pub fn start(&self, group: Value) -> Result<i64> {
+    #[star(signature = (group = 0, /))]
+    pub fn start(&self, group: Group) -> Result<i64> {
         Ok(self.edges("start", &group)?.0)
     }
 
     /// Returns the byte offset where a group (the whole match by default) ends, or -1
     /// if it did not take part.
-    #[star(signature = (group = Value::Int(0), /))]
-    pub fn end(&self, group: Value) -> Result<i64> {
+    #[star(signature = (group = 0, /))]
+    pub fn end(&self, group: Group) -> Result<i64> {
         Ok(self.edges("end", &group)?.1)
     }
 
     /// Returns (start(group), end(group)): the byte offsets of a group (the whole
     /// match by default), or (-1, -1) if it did not take part.
-    #[star(signature = (group = Value::Int(0), /))]
-    pub fn span(&self, group: Value) -> Result<(i64, i64)> {
+    #[star(signature = (group = 0, /))]
+    pub fn span(&self, group: Group) -> Result<(i64, i64)> {
         self.edges("span", &group)
     }
 }
 
+/// A group argument: a number or a name (any value; [`Match::index`] checks it).
+pub struct Group(Value);
+
+impl From<i32> for Group {
+    fn from(i: i32) -> Group {
+        Group(Value::Int(i.into()))
+    }
+}
+
+impl<'a> FromValue<'a> for Group {
+    fn from_value(v: &'a Value) -> std::result::Result<Self, ConvError> {
+        Ok(Group(v.clone()))
+    }
+
+    fn expected() -> String {
+        "int or string".into()
+    }
+}
+
 impl Match {
-    fn edges(&self, func: &str, group: &Value) -> Result<(i64, i64)> {
-        let i = self.index(func, group)?;
+    fn edges(&self, func: &str, group: &Group) -> Result<(i64, i64)> {
+        let i = self.index(func, &group.0)?;
         Ok(self.spans[i].map_or((-1, -1), |(s, e)| (s as i64, e as i64)))
     }
 }
