@@ -17,8 +17,11 @@
 //! written as the times should be (`layout.rs` lists the pieces). Zones come from the
 //! system time zone database (`location.rs`).
 //!
-//! The host controls the clock: a [`Clock`] in the thread's data replaces the system
-//! clock for `time.now()`, as Go's `time.NowFunc` does.
+//! Reading the clock is a capability the host grants: `time.now()` fails with `time.now:
+//! reading the clock is not allowed by this host` unless the thread has a [`Clock`] in
+//! its data, either the system clock ([`allow_clock`]) or a clock of the host's own (a
+//! fixed time makes scripts deterministic), as Go's `time.NowFunc` does. Everything else
+//! in the module is a pure function of its arguments (and of the time zone database).
 //!
 //! ```
 //! use star_core::eval::{Module, Predeclared};
@@ -69,8 +72,8 @@ pub fn module() -> NativeModule {
 
 /// The clock `time.now()` reads, as thread data: with
 /// `thread.set_data(Clock::new(f))`, scripts on that thread get `f()` for the current
-/// time (a fixed time makes them deterministic). Without one, `now()` reads the system
-/// clock, in the local zone.
+/// time (a fixed time makes them deterministic). Without one, `now()` fails: reading
+/// the clock is a capability the host grants.
 pub struct Clock(Box<dyn Fn() -> Time>);
 
 impl Clock {
@@ -79,15 +82,27 @@ impl Clock {
         Clock(Box::new(now))
     }
 
+    /// The system clock, in the local time zone.
+    pub fn system() -> Clock {
+        Clock::new(Time::now)
+    }
+
     /// The current time by this clock.
     pub fn now(&self) -> Time {
         (self.0)()
     }
 }
 
+/// Lets scripts on `thread` read the system clock with `time.now()` (by putting
+/// [`Clock::system`] in its data). A host that runs trusted scripts calls this on each
+/// thread it makes, e.g. from `InterpreterBuilder::thread_modifier`.
+pub fn allow_clock(thread: &mut star_core::Thread) {
+    thread.set_data(Clock::system());
+}
+
 /// Instants, durations, time zones and Go's time layouts.
 ///
-/// now() is the current time; parse_time(x, format="2006-01-02T15:04:05Z07:00",
+/// now() is the current time (if the host lets scripts read the clock); parse_time(x, format="2006-01-02T15:04:05Z07:00",
 /// location="UTC") reads a time through a Go layout; time(year=..., month=..., day=...,
 /// hour=..., minute=..., second=..., nanosecond=..., location=...) builds one;
 /// from_timestamp(sec, nsec) converts a Unix time; parse_duration(d) reads a duration
@@ -97,7 +112,7 @@ impl Clock {
 #[star_core::star_module(name = "time")]
 mod functions {
     use star_core::value::Str;
-    use star_core::{star_builtin, Error, Result, Thread, Value};
+    use star_core::{star_builtin, Error, ErrorKind, Result, Thread, Value};
 
     use super::calendar::wall_seconds;
     use super::{parse, Clock, Duration, Location, Time};
@@ -141,12 +156,15 @@ mod functions {
     }
 
     /// Returns the current time, in the local time zone (or what the host's clock
-    /// says).
+    /// says). Fails unless the host lets scripts read the clock.
     #[star_builtin(signature = ())]
-    pub fn now(thread: &Thread) -> Time {
+    pub fn now(thread: &Thread) -> Result<Time> {
         match thread.data::<Clock>() {
-            Some(clock) => clock.now(),
-            None => Time::now(),
+            Some(clock) => Ok(clock.now()),
+            None => Err(Error::new(
+                ErrorKind::Other,
+                "time.now: reading the clock is not allowed by this host",
+            )),
         }
     }
 

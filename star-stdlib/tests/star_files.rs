@@ -1,35 +1,26 @@
 //! The chunked `.star` tests of `tests/star` (one test per file), run as `star test`
-//! runs them, with `json.star`, `math.star` and `time.star` loadable as the stdlib's modules.
+//! runs them, with the stdlib's native modules loadable (`json.star`, `math.star`,
+//! `re.star`, `struct.star`, `time.star`) and the clock granted.
 
 use star_core::chunked::ExecRunner;
-use star_core::eval::{FrozenModule, Module, Predeclared};
-use star_core::{Dialect, Thread, Value};
+use star_core::interp::{Loader, Source};
 
 star_core::star_test_files!("tests/star", runner = runner);
 
 fn runner() -> ExecRunner {
-    ExecRunner::new(false)
-        .with_module(
-            "json.star",
-            exporting("json", star_stdlib::json::module().into()),
-        )
-        .with_module(
-            "math.star",
-            exporting("math", star_stdlib::math::module().into()),
-        )
-        .with_module(
-            "time.star",
-            exporting("time", star_stdlib::time::module().into()),
-        )
-}
-
-/// A loadable module whose one export, `name`, is `value`.
-fn exporting(name: &str, value: Value) -> FrozenModule {
-    let env = Predeclared::new().with("native", value);
-    let mut module = Module::new(&format!("{name}.star"), env, Dialect::standard());
-    let mut thread = Thread::new("load");
-    module
-        .exec(&mut thread, &format!("{name} = native\n"))
-        .unwrap_or_else(|e| panic!("{}", e.message()));
-    module.freeze()
+    let package = star_stdlib::package();
+    let mut runner = ExecRunner::new(false).with_thread(star_stdlib::time::allow_clock);
+    for file in [
+        "json.star",
+        "math.star",
+        "re.star",
+        "struct.star",
+        "time.star",
+    ] {
+        let Ok(Source::Native(module)) = package.load(file) else {
+            panic!("{file} is not a native module of the package");
+        };
+        runner = runner.with_module(file, (*module).clone());
+    }
+    runner
 }

@@ -20,11 +20,15 @@ const CHUNK_STACK: usize = 512 << 20;
 /// Makes the host's predeclared names for one chunk (called on the chunk's thread).
 pub type GlobalsFn = dyn Fn(&mut Predeclared) + Send + Sync;
 
+/// Prepares a chunk's thread (attaches host data such as capabilities).
+pub type ThreadFn = dyn Fn(&mut Thread) + Send + Sync;
+
 /// Runs exec-mode chunks.
 pub struct ExecRunner {
     ignore_messages: bool,
     modules: HashMap<String, Arc<FrozenModule>>,
     globals: Vec<Arc<GlobalsFn>>,
+    threads: Vec<Arc<ThreadFn>>,
 }
 
 impl ExecRunner {
@@ -36,6 +40,7 @@ impl ExecRunner {
             ignore_messages,
             modules,
             globals: Vec::new(),
+            threads: Vec::new(),
         }
     }
 
@@ -46,6 +51,13 @@ impl ExecRunner {
         f: impl Fn(&mut Predeclared) + Send + Sync + 'static,
     ) -> ExecRunner {
         self.globals.push(Arc::new(f));
+        self
+    }
+
+    /// Calls `f` on the thread of every chunk before it runs (to attach host data, such
+    /// as the capabilities of a standard library module).
+    pub fn with_thread(mut self, f: impl Fn(&mut Thread) + Send + Sync + 'static) -> ExecRunner {
+        self.threads.push(Arc::new(f));
         self
     }
 
@@ -65,6 +77,9 @@ impl ExecRunner {
         let mut module = Module::new(file, env, chunk_dialect(chunk, Mode::Exec));
         let mut thread = Thread::new("test");
         thread.set_print(|line| eprintln!("{line}"));
+        for f in &self.threads {
+            f(&mut thread);
+        }
         thread.set_data(Failures {
             file: file.to_string(),
             ignore_messages: self.ignore_messages,

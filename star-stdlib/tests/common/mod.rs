@@ -1,11 +1,10 @@
-//! Running Starlark snippets with `json`, `math` and `time` predeclared, plus a few helpers
-//! the snippets use: `eq(got, want)`, `fails(f, want)` (the exact message of the error
-//! `f()` raises) and `struct(**fields)` (a host value with fields).
+//! Running Starlark snippets with `json`, `math`, `re` and `time` predeclared, the
+//! stdlib's `struct` and `module`, and two helpers the snippets use: `eq(got, want)` and
+//! `fails(f, want)` (the exact message of the error `f()` raises).
 
 #![allow(dead_code)]
 
 use star_core::eval::{call_value, Module, Predeclared};
-use star_core::value::{FreezeSafe, HostValue};
 use star_core::{star_builtin, Args, Dialect, Error, ErrorKind, Result, Thread, Value};
 
 /// Fails unless `got == want`, saying both.
@@ -37,56 +36,17 @@ fn fails(thread: &mut Thread, f: Value, want: &str) -> Result<()> {
     }
 }
 
-/// A struct: named fields, read-only.
-pub struct Struct {
-    fields: Vec<(String, Value)>,
-}
-
-impl HostValue for Struct {
-    fn type_name(&self) -> &'static str {
-        "struct"
-    }
-    fn freeze(&self) {
-        self.freeze_contents();
-    }
-    fn is_frozen(&self) -> bool {
-        self.contents_frozen()
-    }
-    fn attr(&self, name: &str) -> Option<Value> {
-        self.fields
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-    }
-    fn attr_names(&self) -> Vec<String> {
-        self.fields.iter().map(|(n, _)| n.clone()).collect()
-    }
-}
-
-// SAFETY: the field list never changes; the values are frozen by `freeze_contents`.
-unsafe impl FreezeSafe for Struct {
-    fn freeze_contents(&self) {
-        self.fields.iter().for_each(|(_, v)| v.freeze());
-    }
-    fn contents_frozen(&self) -> bool {
-        self.fields.iter().all(|(_, v)| v.is_frozen())
-    }
-}
-
-/// A value with the given fields.
-#[star_builtin(name = "struct", signature = (**fields))]
-fn make_struct(fields: Vec<(String, Value)>) -> Value {
-    Value::host(Struct { fields })
-}
-
 fn env() -> Predeclared {
+    let structs = star_stdlib::structs::module();
     Predeclared::new()
         .with("json", Value::from(star_stdlib::json::module()))
         .with("math", Value::from(star_stdlib::math::module()))
+        .with("re", Value::from(star_stdlib::re::module()))
         .with("time", Value::from(star_stdlib::time::module()))
         .with("eq", Value::Builtin(&eq::BUILTIN))
         .with("fails", Value::Builtin(&fails::BUILTIN))
-        .with("struct", Value::Builtin(&make_struct::BUILTIN))
+        .with("struct", structs.get("struct").unwrap().clone())
+        .with("module", structs.get("module").unwrap().clone())
 }
 
 /// Runs `src`, panicking with the message if it fails.
