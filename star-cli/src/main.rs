@@ -3,6 +3,8 @@
 //! * `star run [--pkg ALIAS=DIR]... FILE [ARGS]... | -c CODE | -` runs a program (also
 //!   `star FILE [ARGS]...`) as the script of package `__main__` rooted at its directory;
 //!   the program sees its arguments as `argv` (`argv[0]` is the file).
+//!   The standard library is mounted as `@stdlib` (`--no-stdlib` to leave it out).
+//! * `star doc [MODULE]` prints the standard library's documentation.
 //! * `star repl` reads, evaluates and prints (also `star` alone on a terminal).
 //! * `star check FILE...` parses and resolves without executing (the dry run).
 //! * `star parse --ast FILE` prints the syntax tree.
@@ -83,8 +85,17 @@ enum Command {
         /// Mount the directory DIR as package ALIAS (`load("@ALIAS//x.star", ...)`).
         #[arg(long = "pkg", value_name = "ALIAS=DIR")]
         packages: Vec<String>,
+        /// Run without the standard library (`@stdlib`, `builtins.star`).
+        #[arg(long)]
+        no_stdlib: bool,
         #[command(flatten)]
         dialect: DialectFlags,
+    },
+    /// Print the documentation of a standard library module (all of them without a
+    /// name).
+    Doc {
+        /// The module: builtins, json, math, re, struct, time or assert.
+        module: Option<String>,
     },
     /// Read, evaluate and print: each input runs in one module; expressions are echoed.
     Repl {
@@ -205,6 +216,7 @@ fn main() -> ExitCode {
                     file: Some(file),
                     args: cli.args,
                     packages: cli.packages,
+                    no_stdlib: false,
                 },
                 &cli.dialect,
             ),
@@ -215,6 +227,7 @@ fn main() -> ExitCode {
                     file: Some("-".into()),
                     args: cli.args,
                     packages: cli.packages,
+                    no_stdlib: false,
                 },
                 &cli.dialect,
             ),
@@ -233,6 +246,7 @@ fn main() -> ExitCode {
             file,
             args,
             packages,
+            no_stdlib,
             dialect,
         } => run(
             Program {
@@ -240,15 +254,43 @@ fn main() -> ExitCode {
                 file,
                 args,
                 packages,
+                no_stdlib,
             },
             &dialect,
         ),
+        Command::Doc { module } => doc(module.as_deref()),
         Command::Repl { dialect } => start_repl(&dialect),
         Command::Test {
             mode,
             ignore_messages,
             files,
         } => test(&files, Mode::from_name(&mode).unwrap(), ignore_messages),
+    }
+}
+
+/// `star doc [MODULE]`: the standard library's documentation.
+fn doc(module: Option<&str>) -> ExitCode {
+    match module {
+        None => {
+            for (i, (_, text)) in star_stdlib::docs().iter().enumerate() {
+                if i > 0 {
+                    println!();
+                }
+                print!("{}", text.trim_end());
+                println!();
+            }
+            ExitCode::SUCCESS
+        }
+        Some(name) => match star_stdlib::doc(name) {
+            Some(text) => {
+                println!("{}", text.trim_end());
+                ExitCode::SUCCESS
+            }
+            None => usage_error(&format!(
+                "no module {name:?} in the standard library (modules: {})",
+                star_stdlib::MODULES.join(", ")
+            )),
+        },
     }
 }
 
@@ -305,6 +347,8 @@ struct Program {
     args: Vec<String>,
     /// Extra packages, as `ALIAS=DIR`.
     packages: Vec<String>,
+    /// Run without the standard library (no `@stdlib`, no `builtins.star`).
+    no_stdlib: bool,
 }
 
 /// Runs a program as the script `//NAME` of package `__main__`, whose root is the
@@ -357,6 +401,8 @@ fn run(program: Program, flags: &DialectFlags) -> ExitCode {
         .dialect(dialect)
         .predeclare("argv", Value::list(argv))
         .package(MAIN_PACKAGE, main)
+        // A program run from the command line is trusted with the clock.
+        .thread_modifier(star_stdlib::time::allow_clock)
         .logger(|_, _, msg| {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "{msg}");
@@ -374,6 +420,9 @@ fn run(program: Program, flags: &DialectFlags) -> ExitCode {
             Ok(l) => builder = builder.package(alias, l),
             Err(e) => return usage_error(&format!("--pkg {spec}: {dir}: {e}")),
         }
+    }
+    if !program.no_stdlib {
+        builder = builder.package(star_stdlib::PACKAGE_ALIAS, star_stdlib::package());
     }
     let interp = builder.build();
     let result = interp.exec_module(MAIN_PACKAGE, &name, None);
@@ -441,7 +490,12 @@ fn test(files: &[String], mode: Mode, ignore_messages: bool) -> ExitCode {
         .with_module(
             "time.star",
             native_module("time.star", star_stdlib::time::module()),
-        );
+        )
+        .with_module(
+            "re.star",
+            native_module("re.star", star_stdlib::re::module()),
+        )
+        .with_thread(star_stdlib::time::allow_clock);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let (mut passed, mut failed) = (0, 0);

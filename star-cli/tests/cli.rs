@@ -277,3 +277,47 @@ fn run_loads_modules_of_its_package_and_of_mounted_packages() {
     );
     std::fs::remove_dir_all(&base).unwrap();
 }
+
+#[test]
+fn run_has_the_standard_library_and_doc_prints_it() {
+    let code = "load('@stdlib//json.star', j = 'json')\n\
+                print(j.encode([1]), json.decode('{\"a\": 2}')['a'], re.sub('[0-9]', '#', 'a1b2'))\n\
+                print(struct(x = 1), merge({'a': 1}, {'b': 2}), time.now().year > 2000)\n";
+    let out = star(&["run", "-c", code], None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "[1] 2 a#b#\nstruct(x = 1) {\"a\": 1, \"b\": 2} True\n"
+    );
+    let out = star(&["run", "--no-stdlib", "-c", "print(json)"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("undefined: json"));
+    // A failed assertion stops a script (outside `star test`).
+    let out = star(
+        &[
+            "run",
+            "-c",
+            "load('@stdlib//assert.star', 'assert')\nassert.eq(1, 2)\nprint('no')",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("assertion failed: 1 != 2"));
+    assert!(out.stdout.is_empty());
+
+    let out = star(&["doc", "re"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("module re"), "{text}");
+    assert!(text.contains("findall"), "{text}");
+    let all = String::from_utf8_lossy(&star(&["doc"], None).stdout).into_owned();
+    for m in ["module json", "module math", "module time", "module struct"] {
+        assert!(all.contains(m), "{m} missing from star doc");
+    }
+    assert_eq!(star(&["doc", "nope"], None).status.code(), Some(2));
+}

@@ -58,7 +58,15 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
             name.insert(0, '_');
         }
-        let ident = Ident::new(&name, Span::call_site());
+        // A Rust keyword (`struct.star`) becomes a raw identifier; the few keywords
+        // that cannot be raw (`self`, `super`, `crate`, `Self`) get a suffix.
+        let ident = match syn::parse_str::<Ident>(&name) {
+            Ok(_) => Ident::new(&name, Span::call_site()),
+            Err(_) if matches!(name.as_str(), "self" | "super" | "crate") => {
+                Ident::new(&format!("{name}_"), Span::call_site())
+            }
+            Err(_) => Ident::new_raw(&name, Span::call_site()),
+        };
         let file = f.to_string_lossy().into_owned();
         quote! {
             #[test]

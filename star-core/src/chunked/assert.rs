@@ -48,13 +48,16 @@ pub fn module() -> FrozenModule {
     )
 }
 
-/// Records a failure at the line of the innermost frame of the file under test.
-fn report(thread: &mut Thread, msg: String) {
+/// Records a failure at the line of the innermost frame of the file under test, and
+/// goes on. Outside the test runner (a script that loads the assert module), a failed
+/// assertion is an error that stops the script.
+fn report(thread: &mut Thread, msg: String) -> Result<()> {
     let stack = thread.call_stack();
     let Some(failures) = thread.data_mut::<Failures>() else {
-        // Outside the test runner: a failed assertion is simply printed.
-        thread.print(&format!("assertion failed: {msg}"));
-        return;
+        return Err(crate::Error::new(
+            crate::ErrorKind::Fail,
+            format!("assertion failed: {msg}"),
+        ));
     };
     let line = stack
         .iter()
@@ -62,6 +65,7 @@ fn report(thread: &mut Thread, msg: String) {
         .find(|f| f.file == failures.file)
         .map_or(0, |f| f.span.start.line);
     failures.problems.push(Problem { line, reason: msg });
+    Ok(())
 }
 
 /// Freezes `x` and everything reachable from it, and returns it.
@@ -84,14 +88,12 @@ fn eq(thread: &mut Thread, x: Value, y: Value) -> Result<()> {
         if a == b || (a.is_nan() && b.is_nan()) || ulp_apart(a, b) {
             return Ok(());
         }
-        report(
+        return report(
             thread,
             format!("floats: {} != {} (delta > 1 ulp)", x.repr(), y.repr()),
         );
-        return Ok(());
     }
-    report(thread, format!("{} != {}", x.repr(), y.repr()));
-    Ok(())
+    report(thread, format!("{} != {}", x.repr(), y.repr()))
 }
 
 fn to_f64(v: &Value) -> f64 {
@@ -115,17 +117,18 @@ fn ulp_apart(a: f64, b: f64) -> bool {
 #[star_builtin(signature = (x, y, /))]
 fn ne(thread: &mut Thread, x: Value, y: Value) -> Result<()> {
     if x.equals(&y)? {
-        report(thread, format!("{} == {}", x.repr(), y.repr()));
+        report(thread, format!("{} == {}", x.repr(), y.repr()))?;
     }
     Ok(())
 }
 
 /// Reports `msg` unless `cond` is true.
 #[star_builtin(name = "true", signature = (cond, msg = Value::str("assertion failed"), /))]
-fn true_(thread: &mut Thread, cond: Value, msg: Value) {
+fn true_(thread: &mut Thread, cond: Value, msg: Value) -> Result<()> {
     if !cond.truth() {
-        report(thread, msg.to_str());
+        report(thread, msg.to_str())?;
     }
+    Ok(())
 }
 
 /// Reports a failure unless `x < y`.
@@ -135,7 +138,7 @@ fn lt(thread: &mut Thread, x: Value, y: Value) -> Result<()> {
         report(
             thread,
             format!("{} is not less than {}", x.to_str(), y.to_str()),
-        );
+        )?;
     }
     Ok(())
 }
@@ -147,7 +150,7 @@ fn contains(thread: &mut Thread, x: Value, y: Value) -> Result<()> {
         report(
             thread,
             format!("{} does not contain {}", x.to_str(), y.to_str()),
-        );
+        )?;
     }
     Ok(())
 }
@@ -162,7 +165,7 @@ fn fails(thread: &mut Thread, f: Value, pattern: &str) -> Result<()> {
                 "evaluation succeeded unexpectedly (want error matching {})",
                 Value::str(pattern).repr()
             ),
-        ),
+        )?,
         Err(e) => {
             let ignore = thread.data::<Failures>().is_some_and(|f| f.ignore_messages);
             let re = super::go_regex(pattern)?;
@@ -173,15 +176,15 @@ fn fails(thread: &mut Thread, f: Value, pattern: &str) -> Result<()> {
                         "regular expression ({pattern}) did not match error ({})",
                         e.message()
                     ),
-                );
+                )?;
             }
         }
     }
     Ok(())
 }
 
-/// Reports `msg` (its string form) without stopping.
+/// Reports `msg` (its string form); the test runner goes on, other hosts stop.
 #[star_builtin(signature = (msg, /))]
-fn fail(thread: &mut Thread, msg: Value) {
-    report(thread, msg.to_str());
+fn fail(thread: &mut Thread, msg: Value) -> Result<()> {
+    report(thread, msg.to_str())
 }
