@@ -7,7 +7,7 @@
 //! exports.
 
 use star_core::syntax::ast::{ExprKind, StmtKind};
-use star_core::value::NativeModule;
+use star_core::value::{push_indented, NativeModule};
 use star_core::Value;
 
 use crate::BUILTINS_STAR;
@@ -164,17 +164,6 @@ fn clean_doc(doc: &str) -> String {
             .map(|l| l.get(margin..).unwrap_or("").trim_end().to_string()),
     );
     out.join("\n").trim().to_string()
-}
-
-/// Appends each line of `text` with `indent` before it (none before empty lines).
-fn push_indented(out: &mut String, text: &str, indent: &str) {
-    for line in text.lines() {
-        if !line.is_empty() {
-            out.push_str(indent);
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
 }
 
 #[cfg(test)]

@@ -28,44 +28,7 @@ use crate::value::Value;
 /// Sorts `(key, value)` pairs stably by key, ascending or (`reverse`) descending, as
 /// the reference's `sorted` does; the error is the last failed comparison's.
 pub(crate) fn sort_by_key(pairs: &mut [(Value, Value)], reverse: bool) -> Result<()> {
-    if pairs.iter().all(|(k, _)| matches!(k, Value::Int(_))) {
-        let int = |v: &Value| match v {
-            Value::Int(i) => *i,
-            _ => 0,
-        };
-        if reverse {
-            pairs.sort_by_key(|x| std::cmp::Reverse(int(&x.0)));
-        } else {
-            pairs.sort_by_key(|x| int(&x.0));
-        }
-        return Ok(());
-    }
-    if totally_ordered(pairs.iter().map(|(k, _)| k)) {
-        if reverse {
-            pairs.sort_by(|x, y| y.0.compare(&x.0).unwrap_or(Ordering::Equal));
-        } else {
-            pairs.sort_by(|x, y| x.0.compare(&y.0).unwrap_or(Ordering::Equal));
-        }
-        return Ok(());
-    }
-    let mut err = None;
-    let mut less = |x: &Value, y: &Value| match x.compare(y) {
-        Ok(o) => o == Ordering::Less,
-        Err(e) => {
-            err = Some(e);
-            false
-        }
-    };
-    // `reverse` sorts by the reversed order, which keeps equal keys in their order.
-    if reverse {
-        stable_sort(pairs, |x, y| less(&y.0, &x.0));
-    } else {
-        stable_sort(pairs, |x, y| less(&x.0, &y.0));
-    }
-    match err {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+    sort_by(pairs, |p| &p.0, reverse)
 }
 
 /// Sorts values by themselves: what `sort_by_key` does to pairs of a value and itself
@@ -89,11 +52,29 @@ pub(crate) fn sort_values(items: &mut [Value], reverse: bool) -> Result<()> {
         }
         return Ok(());
     }
-    if totally_ordered(items.iter()) {
+    sort_by(items, |v| v, reverse)
+}
+
+/// Sorts `items` stably by `key(item)`, in the reference's order of comparisons.
+fn sort_by<T>(items: &mut [T], key: impl Fn(&T) -> &Value, reverse: bool) -> Result<()> {
+    if items.iter().all(|x| matches!(key(x), Value::Int(_))) {
+        let int = |x: &T| match key(x) {
+            Value::Int(i) => *i,
+            _ => 0,
+        };
         if reverse {
-            items.sort_by(|x, y| y.compare(x).unwrap_or(Ordering::Equal));
+            items.sort_by_key(|x| std::cmp::Reverse(int(x)));
         } else {
-            items.sort_by(|x, y| x.compare(y).unwrap_or(Ordering::Equal));
+            items.sort_by_key(int);
+        }
+        return Ok(());
+    }
+    if totally_ordered(items.iter().map(&key)) {
+        let cmp = |x: &T, y: &T| key(x).compare(key(y)).unwrap_or(Ordering::Equal);
+        if reverse {
+            items.sort_by(|x, y| cmp(y, x));
+        } else {
+            items.sort_by(cmp);
         }
         return Ok(());
     }
@@ -105,10 +86,11 @@ pub(crate) fn sort_values(items: &mut [Value], reverse: bool) -> Result<()> {
             false
         }
     };
+    // `reverse` sorts by the reversed order, which keeps equal keys in their order.
     if reverse {
-        stable_sort(items, |x, y| less(y, x));
+        stable_sort(items, |x, y| less(key(y), key(x)));
     } else {
-        stable_sort(items, |x, y| less(x, y));
+        stable_sort(items, |x, y| less(key(x), key(y)));
     }
     match err {
         Some(e) => Err(e),

@@ -363,12 +363,7 @@ impl Interpreter {
             return Ok(Vec::new());
         }
         let key = ModuleKey::new(STDLIB_PACKAGE, "builtins.star")?;
-        let origin = Origin {
-            ctx: None,
-            task: self.new_task(),
-            chain: Vec::new(),
-            in_builtins: true,
-        };
+        let origin = self.origin(None, true);
         match self.load_key(&key, &origin) {
             Ok(m) => Ok(m
                 .exports()
@@ -387,14 +382,7 @@ impl Interpreter {
         path: &str,
         ctx: Option<Context>,
     ) -> Result<Arc<FrozenModule>> {
-        self.init()?;
-        let key = ModuleKey::new(pkg, path)?;
-        let origin = Origin {
-            ctx,
-            task: self.new_task(),
-            chain: Vec::new(),
-            in_builtins: false,
-        };
+        let (key, origin) = self.host_call(pkg, path, ctx)?;
         self.load_key(&key, &origin)
     }
 
@@ -406,27 +394,37 @@ impl Interpreter {
         path: &str,
         ctx: Option<Context>,
     ) -> Result<Arc<FrozenModule>> {
+        let (key, origin) = self.host_call(pkg, path, ctx)?;
+        self.exec_key(&key, &origin)
+    }
+
+    /// What a host's call starts from: initialisation done, the module's key, and a new
+    /// task with no modules around it.
+    fn host_call(
+        &self,
+        pkg: &str,
+        path: &str,
+        ctx: Option<Context>,
+    ) -> Result<(ModuleKey, Origin)> {
         self.init()?;
         let key = ModuleKey::new(pkg, path)?;
-        let origin = Origin {
+        Ok((key, self.origin(ctx, false)))
+    }
+
+    /// A new task's origin.
+    fn origin(&self, ctx: Option<Context>, in_builtins: bool) -> Origin {
+        Origin {
             ctx,
             task: self.new_task(),
             chain: Vec::new(),
-            in_builtins: false,
-        };
-        self.exec_key(&key, &origin)
+            in_builtins,
+        }
     }
 
     /// A thread for calling script functions from the host later (callbacks): its
     /// kind is [`ThreadKind::Unknown`] and it cannot `load` or `exec`.
     pub fn thread(&self, ctx: Option<Context>) -> Thread {
-        let origin = Origin {
-            ctx,
-            task: self.new_task(),
-            chain: Vec::new(),
-            in_builtins: false,
-        };
-        self.new_thread(ThreadKind::Unknown, None, &origin)
+        self.new_thread(ThreadKind::Unknown, None, &self.origin(ctx, false))
     }
 
     /// The text of a file of a package: `reference` is `@alias//path`, `//path` or a

@@ -50,7 +50,7 @@ pub use cell::{CellMut, CellRef, FreezeCell, MutateError};
 pub use collections::{Dict, DictMap, HashedValue, List, Range, Set, SetMap, Tuple};
 pub use convert::{ConvError, FromValue, IntoValue};
 pub use host::{FreezeSafe, Host, HostIter, HostMethods, HostValue};
-pub use module::NativeModule;
+pub use module::{push_indented, NativeModule};
 pub use ordered_map::{OrderedMap, OrderedSet};
 pub use str::{Bytes, Str};
 

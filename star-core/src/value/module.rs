@@ -114,8 +114,9 @@ impl NativeModule {
     }
 }
 
-/// Appends each line of `text` with `indent` before it (none before empty lines).
-fn push_indented(out: &mut String, text: &str, indent: &str) {
+/// Appends each line of `text` with `indent` before it (none before empty lines), as
+/// help texts lay out doc comments.
+pub fn push_indented(out: &mut String, text: &str, indent: &str) {
     for line in text.lines() {
         if !line.is_empty() {
             out.push_str(indent);
