@@ -453,7 +453,8 @@ impl Interpreter {
     }
 
     fn visit(st: &mut State, key: &ModuleKey) {
-        if st.seen.insert(key.clone()) {
+        if !st.seen.contains(key) {
+            st.seen.insert(key.clone());
             st.visited.push(key.clone());
         }
     }
