@@ -15,11 +15,13 @@ mod repl;
 
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use star_core::chunked::{self, Mode};
 use star_core::diagnostics::{check_source, render};
 use star_core::dialect::Construct;
+use star_core::eval::limits::Limits;
 use star_core::eval::{FrozenModule, Predeclared};
 use star_core::interp::{FsLoader, Interpreter, Loader, Source, MAIN_PACKAGE};
 use star_core::syntax::{self, dump_module};
@@ -89,6 +91,8 @@ enum Command {
         #[arg(long)]
         no_stdlib: bool,
         #[command(flatten)]
+        limits: LimitFlags,
+        #[command(flatten)]
         dialect: DialectFlags,
     },
     /// Print the documentation of a standard library module (all of them without a
@@ -114,6 +118,20 @@ enum Command {
         #[arg(required = true)]
         files: Vec<String>,
     },
+}
+
+/// Execution limits of `star run`.
+#[derive(Args, Clone, Default)]
+struct LimitFlags {
+    /// Stop after N steps (loop iterations and function calls) in any one module.
+    #[arg(long, value_name = "N")]
+    max_steps: Option<u64>,
+    /// Stop after this many seconds (fractions allowed).
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<f64>,
+    /// The deepest nesting of function calls allowed.
+    #[arg(long, value_name = "N")]
+    max_depth: Option<usize>,
 }
 
 /// Dialect switches shared by the commands that read programs.
@@ -217,6 +235,7 @@ fn main() -> ExitCode {
                     args: cli.args,
                     packages: cli.packages,
                     no_stdlib: false,
+                    limits: LimitFlags::default(),
                 },
                 &cli.dialect,
             ),
@@ -228,6 +247,7 @@ fn main() -> ExitCode {
                     args: cli.args,
                     packages: cli.packages,
                     no_stdlib: false,
+                    limits: LimitFlags::default(),
                 },
                 &cli.dialect,
             ),
@@ -247,6 +267,7 @@ fn main() -> ExitCode {
             args,
             packages,
             no_stdlib,
+            limits,
             dialect,
         } => run(
             Program {
@@ -255,6 +276,7 @@ fn main() -> ExitCode {
                 args,
                 packages,
                 no_stdlib,
+                limits,
             },
             &dialect,
         ),
@@ -349,6 +371,8 @@ struct Program {
     packages: Vec<String>,
     /// Run without the standard library (no `@stdlib`, no `builtins.star`).
     no_stdlib: bool,
+    /// Execution limits.
+    limits: LimitFlags,
 }
 
 /// Runs a program as the script `//NAME` of package `__main__`, whose root is the
@@ -392,6 +416,17 @@ fn run(program: Program, flags: &DialectFlags) -> ExitCode {
         Some(t) if path == main_name => Ok(Source::Text(t.as_str().into())),
         _ => fs.load(path),
     };
+    let mut limits = Limits::none();
+    if let Some(n) = program.limits.max_steps {
+        limits = limits.max_steps(n);
+    }
+    if let Some(secs) = program.limits.timeout {
+        match Duration::try_from_secs_f64(secs) {
+            Ok(d) => limits = limits.timeout(d),
+            Err(_) => return usage_error(&format!("--timeout {secs}: not a duration")),
+        }
+    }
+    let max_depth = program.limits.max_depth;
     let argv0 = program.file.clone().unwrap_or_else(|| name.clone());
     let argv: Vec<Value> = std::iter::once(argv0.as_str())
         .chain(program.args.iter().map(|a| a.as_str()))
@@ -401,8 +436,15 @@ fn run(program: Program, flags: &DialectFlags) -> ExitCode {
         .dialect(dialect)
         .predeclare("argv", Value::list(argv))
         .package(MAIN_PACKAGE, main)
-        // A program run from the command line is trusted with the clock.
-        .thread_modifier(star_stdlib::time::allow_clock)
+        // A program run from the command line is trusted with the clock; limits apply
+        // to every module's thread (the deadline is one for the whole run).
+        .thread_modifier(move |thread| {
+            star_stdlib::time::allow_clock(thread);
+            thread.set_limits(limits.clone());
+            if let Some(d) = max_depth {
+                thread.set_max_depth(d);
+            }
+        })
         .logger(|_, _, msg| {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "{msg}");

@@ -321,3 +321,37 @@ fn run_has_the_standard_library_and_doc_prints_it() {
     }
     assert_eq!(star(&["doc", "nope"], None).status.code(), Some(2));
 }
+
+#[test]
+fn run_limits_stop_runaway_programs_with_a_message_naming_the_limit() {
+    let looping = "def f():\n    for i in range(2000000000):\n        pass\nf()\n";
+    let out = star(&["run", "--max-steps", "1000", "-c", looping], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("step limit exceeded: more than 1000 steps"),
+        "{err}"
+    );
+    let out = star(&["run", "--timeout", "0.2", "-c", looping], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("execution deadline exceeded"));
+    let deep = "def f(n):\n    return f(n + 1)\nf(0)\n";
+    let out = star(
+        &["run", "--recursion", "--max-depth", "50", "-c", deep],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("more than 50 nested calls"));
+    assert_eq!(
+        star(&["run", "--timeout", "-1", "-c", "x = 1"], None)
+            .status
+            .code(),
+        Some(2)
+    );
+    // Within the limits, nothing changes.
+    let out = star(
+        &["run", "--max-steps", "100", "-c", "print(len([1, 2]) + 1)"],
+        None,
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "3\n");
+}

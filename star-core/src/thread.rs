@@ -138,6 +138,17 @@ impl Thread {
         crate::eval::vm::call_value(self, f, args)
     }
 
+    /// Sets the execution limits (steps, deadline, cancellation) and starts counting
+    /// steps from zero.
+    pub fn set_limits(&mut self, limits: crate::eval::limits::Limits) {
+        self.eval.meter.set_limits(limits);
+    }
+
+    /// The steps (loop iterations and Starlark calls) taken since the limits were set.
+    pub fn steps(&self) -> u64 {
+        self.eval.meter.steps()
+    }
+
     /// Sets the maximum depth of nested Starlark calls.
     pub fn set_max_depth(&mut self, depth: usize) {
         self.eval.max_depth = depth;

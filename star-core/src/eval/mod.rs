@@ -10,6 +10,7 @@ mod builtins;
 pub mod code;
 pub mod compile;
 mod format;
+pub mod limits;
 mod methods;
 mod module;
 pub mod ops;

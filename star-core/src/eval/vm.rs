@@ -17,6 +17,7 @@
 use triomphe::Arc;
 
 use super::code::*;
+use super::limits::Meter;
 use super::ops;
 use super::stack::RegStack;
 use crate::call::{Args, NativeFunction, NativeImpl, Signature};
@@ -154,6 +155,8 @@ pub(crate) struct EvalState {
     pub(crate) active: Vec<ActiveCall>,
     /// Maximum call depth.
     pub(crate) max_depth: usize,
+    /// Steps, deadline and cancellation.
+    pub(crate) meter: Meter,
 }
 
 impl Default for EvalState {
@@ -162,6 +165,7 @@ impl Default for EvalState {
             stack: RegStack::default(),
             active: Vec::new(),
             max_depth: DEFAULT_MAX_DEPTH,
+            meter: Meter::default(),
         }
     }
 }
@@ -224,6 +228,11 @@ pub(crate) fn call_function(thread: &mut Thread, f: &Function, args: &Args<'_>) 
             ErrorKind::Other,
             format!("function {} called recursively", code.name),
         ));
+    }
+    let m = &mut thread.eval.meter;
+    m.fuel -= 1;
+    if m.fuel == 0 {
+        m.refuel()?;
     }
     if thread.eval.active.len() >= thread.eval.max_depth {
         return Err(Error::new(
@@ -689,6 +698,16 @@ pub(crate) fn run(
             }
         };
     }
+    // One step (a loop iteration): may stop the program (limits, cancellation).
+    macro_rules! step {
+        () => {{
+            let m = &mut thread.eval.meter;
+            m.fuel -= 1;
+            if m.fuel == 0 {
+                tri!(m.refuel());
+            }
+        }};
+    }
     // Jump to `target` unless the condition holds.
     macro_rules! jump_unless {
         ($cond:expr, $target:expr) => {
@@ -981,7 +1000,13 @@ pub(crate) fn run(
                 int_div,
                 float_div
             ),
-            Op::Jump { target } => pc = target as usize,
+            Op::Jump { target } => {
+                // A jump back closes a `while` loop's iteration.
+                if (target as usize) < pc {
+                    step!();
+                }
+                pc = target as usize;
+            }
             Op::JumpIfTrue { cond, target } => {
                 if r!(cond).truth() {
                     pc = target as usize;
@@ -1188,6 +1213,7 @@ pub(crate) fn run(
             }
             Op::IterLoop { slot, dst, body } => {
                 if iters[slot as usize].next_into(&mut r!(dst)) {
+                    step!();
                     pc = body as usize;
                 } else {
                     iters[slot as usize] = Iter::Done;

@@ -1,0 +1,239 @@
+//! Execution limits: a step budget, a deadline and cancellation, checked by the machine
+//! at every loop iteration and every call.
+//!
+//! A *step* is one iteration of a loop (`for`, `while`, a comprehension's `for`) or one
+//! call of a Starlark function: every way a program can keep running goes through one,
+//! so a program without steps left stops promptly, even inside a tight loop. The
+//! machine only decrements a counter (`fuel`) on the hot path; when it runs out, the
+//! slow path here counts the steps used, checks the limits, and hands out the next
+//! batch (at most [`BATCH`] steps, so the deadline and the cancellation flag are looked
+//! at every few thousand steps).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// Steps between two checks of the deadline and the cancellation flag.
+const BATCH: u64 = 4096;
+
+/// Limits on one thread's execution (none by default).
+#[derive(Clone, Debug, Default)]
+pub struct Limits {
+    /// The most steps (loop iterations and Starlark calls) the thread may take.
+    pub max_steps: Option<u64>,
+    /// The time after which execution stops.
+    pub deadline: Option<Instant>,
+    /// Execution stops soon after this flag is set (by any thread).
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl Limits {
+    /// No limits.
+    pub fn none() -> Limits {
+        Limits::default()
+    }
+
+    /// At most `n` steps, builder style.
+    pub fn max_steps(mut self, n: u64) -> Limits {
+        self.max_steps = Some(n);
+        self
+    }
+
+    /// A deadline `d` from now, builder style.
+    pub fn timeout(mut self, d: Duration) -> Limits {
+        self.deadline = Some(Instant::now() + d);
+        self
+    }
+
+    /// Stops when `flag` is set, builder style.
+    pub fn cancel_on(mut self, flag: Arc<AtomicBool>) -> Limits {
+        self.cancel = Some(flag);
+        self
+    }
+
+    fn is_unlimited(&self) -> bool {
+        self.max_steps.is_none() && self.deadline.is_none() && self.cancel.is_none()
+    }
+}
+
+/// The machine's step accounting for one thread.
+#[derive(Debug)]
+pub(crate) struct Meter {
+    /// Steps left in the current batch; the machine decrements it.
+    pub(crate) fuel: u64,
+    /// The size of the current batch.
+    batch: u64,
+    /// Steps used in the batches before the current one.
+    used: u64,
+    limits: Limits,
+}
+
+impl Default for Meter {
+    fn default() -> Self {
+        Meter {
+            fuel: u64::MAX,
+            batch: u64::MAX,
+            used: 0,
+            limits: Limits::none(),
+        }
+    }
+}
+
+impl Meter {
+    /// Sets the limits; the step count starts again from zero.
+    pub(crate) fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+        self.used = 0;
+        self.batch = if self.limits.is_unlimited() {
+            // Never runs out: the hot path's decrement is all an unlimited thread pays.
+            u64::MAX
+        } else {
+            self.limits.max_steps.unwrap_or(u64::MAX).min(BATCH)
+        };
+        self.fuel = self.batch;
+    }
+
+    /// The steps taken so far under the current limits.
+    pub(crate) fn steps(&self) -> u64 {
+        self.used + (self.batch - self.fuel)
+    }
+
+    /// Called when `fuel` reached zero: checks the limits and refills.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn refuel(&mut self) -> Result<()> {
+        self.used += self.batch;
+        if let Some(flag) = &self.limits.cancel {
+            if flag.load(Ordering::Relaxed) {
+                self.fuel = 0;
+                self.batch = 0;
+                return Err(Error::new(ErrorKind::Cancelled, "execution cancelled"));
+            }
+        }
+        if let Some(d) = self.limits.deadline {
+            if Instant::now() >= d {
+                self.fuel = 0;
+                self.batch = 0;
+                return Err(Error::new(ErrorKind::Limit, "execution deadline exceeded"));
+            }
+        }
+        let left = match self.limits.max_steps {
+            Some(max) if self.used >= max => {
+                self.fuel = 0;
+                self.batch = 0;
+                return Err(Error::new(
+                    ErrorKind::Limit,
+                    format!("step limit exceeded: more than {max} steps"),
+                ));
+            }
+            Some(max) => max - self.used,
+            None => u64::MAX,
+        };
+        self.batch = left.min(BATCH);
+        self.fuel = self.batch;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use super::Limits;
+    use crate::eval::{ExecError, Module, Predeclared};
+    use crate::{Dialect, ErrorKind, Thread};
+
+    /// Runs `src` in the extended dialect with `limits`; returns the error and the steps.
+    fn run(src: &str, limits: Limits) -> (Option<crate::Error>, u64) {
+        // Deep recursion needs more stack than a test thread has (in debug builds).
+        let src = src.to_string();
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(move || run_here(&src, limits))
+            .unwrap()
+            .join()
+            .unwrap()
+    }
+
+    fn run_here(src: &str, limits: Limits) -> (Option<crate::Error>, u64) {
+        let mut t = Thread::new("test");
+        t.set_print(|_| {});
+        t.set_limits(limits);
+        let mut m = Module::new("limits.star", Predeclared::new(), Dialect::extended());
+        let e = match m.exec(&mut t, src) {
+            Ok(()) => None,
+            Err(ExecError::Runtime(e)) => Some(e),
+            Err(ExecError::Static(d)) => panic!("{d:?}"),
+        };
+        (e, t.steps())
+    }
+
+    #[test]
+    fn loop_iterations_and_calls_are_steps() {
+        let src = "def f(x):\n    return x\nfor i in range(10):\n    f(i)\nn = 0\nwhile n < 5:\n    n += 1\nx = [j for j in range(7)]\n";
+        let (e, steps) = run(src, Limits::none().max_steps(1000));
+        assert!(e.is_none(), "{e:?}");
+        // 10 iterations + 10 calls + 5 while iterations + 7 comprehension iterations
+        // (a loop's first iteration is not a step: it is reached without looping).
+        assert_eq!(steps, 9 + 10 + 5 + 6);
+    }
+
+    #[test]
+    fn a_step_limit_stops_endless_loops_and_recursion() {
+        for src in [
+            "while True:\n    pass\n",
+            "for i in range(2000000000):\n    pass\n",
+            "x = [i for i in range(2000000000)]\n",
+            "def f(n):\n    return f(n + 1)\nf(0)\n",
+        ] {
+            let (e, steps) = run(src, Limits::none().max_steps(900));
+            let e = e.expect("stopped");
+            assert_eq!(e.kind(), ErrorKind::Limit, "{src}: {e:?}");
+            assert_eq!(
+                e.message(),
+                "step limit exceeded: more than 900 steps",
+                "{src}"
+            );
+            assert_eq!(steps, 900, "{src}");
+        }
+    }
+
+    #[test]
+    fn a_deadline_and_cancellation_stop_a_tight_loop_promptly() {
+        let start = Instant::now();
+        let (e, _) = run(
+            "while True:\n    pass\n",
+            Limits::none().timeout(Duration::from_millis(50)),
+        );
+        let e = e.expect("stopped");
+        assert_eq!(
+            (e.kind(), e.message()),
+            (ErrorKind::Limit, "execution deadline exceeded")
+        );
+        assert!(start.elapsed() < Duration::from_secs(5));
+
+        let flag = Arc::new(AtomicBool::new(false));
+        let setter = flag.clone();
+        let h = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            setter.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+        let (e, _) = run("while True:\n    pass\n", Limits::none().cancel_on(flag));
+        h.join().unwrap();
+        let e = e.expect("stopped");
+        assert_eq!(
+            (e.kind(), e.message()),
+            (ErrorKind::Cancelled, "execution cancelled")
+        );
+    }
+
+    #[test]
+    fn without_limits_nothing_is_counted_against_the_program() {
+        let (e, _) = run("for i in range(100000):\n    pass\n", Limits::none());
+        assert!(e.is_none());
+    }
+}
