@@ -61,8 +61,8 @@ impl Limits {
 /// The machine's step accounting for one thread.
 #[derive(Debug)]
 pub(crate) struct Meter {
-    /// Steps left in the current batch; the machine decrements it.
-    pub(crate) fuel: u64,
+    /// Steps left in the current batch.
+    fuel: u64,
     /// The size of the current batch.
     batch: u64,
     /// Steps used in the batches before the current one.
@@ -100,10 +100,21 @@ impl Meter {
         self.used + (self.batch - self.fuel)
     }
 
+    /// Takes one step: fails when a limit is reached (the machine calls this at every
+    /// loop iteration and call).
+    #[inline(always)]
+    pub(crate) fn tick(&mut self) -> Result<()> {
+        self.fuel -= 1;
+        if self.fuel == 0 {
+            return self.refuel();
+        }
+        Ok(())
+    }
+
     /// Called when `fuel` reached zero: checks the limits and refills.
     #[cold]
     #[inline(never)]
-    pub(crate) fn refuel(&mut self) -> Result<()> {
+    fn refuel(&mut self) -> Result<()> {
         self.used += self.batch;
         if let Some(flag) = &self.limits.cancel {
             if flag.load(Ordering::Relaxed) {

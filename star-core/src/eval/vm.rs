@@ -229,11 +229,7 @@ pub(crate) fn call_function(thread: &mut Thread, f: &Function, args: &Args<'_>) 
             format!("function {} called recursively", code.name),
         ));
     }
-    let m = &mut thread.eval.meter;
-    m.fuel -= 1;
-    if m.fuel == 0 {
-        m.refuel()?;
-    }
+    thread.eval.meter.tick()?;
     if thread.eval.active.len() >= thread.eval.max_depth {
         return Err(Error::new(
             ErrorKind::Limit,
@@ -631,27 +627,9 @@ pub(crate) fn run(
             }
         };
     }
-    // `dst = a OP b` with the int and float cases inline when `int`/`float` give a
-    // result, everything else (overflow, division by zero, other types) through
-    // `ops::binary`.
-    macro_rules! arith {
-        ($dst:expr, $a:expr, $b:expr, $op:expr, $int:expr, $float:expr) => {{
-            let v = match (&r!($a), $b) {
-                (Value::Int(x), Value::Int(y)) => match $int(*x, *y) {
-                    Some(v) => Value::Int(v),
-                    None => tri!(ops::binary($op, &r!($a), $b)),
-                },
-                (Value::Float(x), Value::Float(y)) => match $float(*x, *y) {
-                    Some(v) => Value::Float(v),
-                    None => tri!(ops::binary($op, &r!($a), $b)),
-                },
-                (x, y) => tri!(ops::binary($op, x, y)),
-            };
-            Value::store(&mut r!($dst), v);
-        }};
-    }
     // `dst = x OP y` for two operand values, with the int and float cases inline when
-    // `int` (giving a value) or `float` give a result, else through `ops::binary`.
+    // `int` (giving a value) or `float` give a result; everything else (overflow,
+    // division by zero, other types) through `ops::binary`.
     macro_rules! arith_vals {
         ($dst:expr, $x:expr, $y:expr, $op:expr, $int:expr, $float:expr) => {{
             let (xv, yv): (&Value, &Value) = ($x, $y);
@@ -668,6 +646,19 @@ pub(crate) fn run(
             };
             Value::store(&mut r!($dst), v);
         }};
+    }
+    // `dst = a OP b` for a register `a`, with an `int` that gives an int.
+    macro_rules! arith {
+        ($dst:expr, $a:expr, $b:expr, $op:expr, $int:expr, $float:expr) => {
+            arith_vals!(
+                $dst,
+                &r!($a),
+                $b,
+                $op,
+                |x: i64, y: i64| $int(x, y).map(Value::Int),
+                $float
+            )
+        };
     }
     // `a CMP b` as a bool, with ints and floats inline.
     macro_rules! test {
@@ -697,16 +688,6 @@ pub(crate) fn run(
                 (x, y) => tri!(x.equals(y)),
             }
         };
-    }
-    // One step (a loop iteration): may stop the program (limits, cancellation).
-    macro_rules! step {
-        () => {{
-            let m = &mut thread.eval.meter;
-            m.fuel -= 1;
-            if m.fuel == 0 {
-                tri!(m.refuel());
-            }
-        }};
     }
     // Jump to `target` unless the condition holds.
     macro_rules! jump_unless {
@@ -1003,7 +984,7 @@ pub(crate) fn run(
             Op::Jump { target } => {
                 // A jump back closes a `while` loop's iteration.
                 if (target as usize) < pc {
-                    step!();
+                    tri!(thread.eval.meter.tick());
                 }
                 pc = target as usize;
             }
@@ -1027,19 +1008,7 @@ pub(crate) fn run(
                 if let Some(a) = thread.eval.active.last_mut() {
                     a.pc = pc as u32;
                 }
-                let v = match &regs[d.func as usize] {
-                    // The common case, a Starlark function called with positional
-                    // arguments only, skips the general argument handling.
-                    Value::Function(f) if d.is_positional() => {
-                        let a = d.args as usize;
-                        tri!(call_function(
-                            thread,
-                            f,
-                            &Args::positional(&regs[a..a + d.npos as usize])
-                        ))
-                    }
-                    f => tri!(call_op(thread, f, d, regs)),
-                };
+                let v = tri!(call_op(thread, &regs[d.func as usize], d, regs));
                 Value::store(&mut r!(dst), v);
             }
             Op::CallGlobal { dst, desc, slot } => {
@@ -1057,15 +1026,9 @@ pub(crate) fn run(
                         // overwritten by `StoreGlobal`, which keeps replaced functions
                         // in `ModuleState::retired`, and globals are never removed.
                         let f = unsafe { &*f };
-                        if d.is_positional() {
-                            let a = d.args as usize;
-                            let args = Args::positional(&regs[a..a + d.npos as usize]);
-                            tri!(call_function(thread, f, &args))
-                        } else {
-                            tri!(with_args(thread, d, regs, |t, args| call_function(
-                                t, f, args
-                            )))
-                        }
+                        tri!(with_args(thread, d, regs, |t, args| call_function(
+                            t, f, args
+                        )))
                     }
                     v => {
                         let callee = v.clone();
@@ -1091,15 +1054,8 @@ pub(crate) fn run(
                     a.pc = pc as u32;
                 }
                 let v = match s.cache.get(&r!(s.obj)) {
-                    // The common case: a built-in method called with positional
-                    // arguments, on the receiver in place (no bound method made).
-                    Some(m) if s.call.is_positional() => {
-                        let a = s.call.args as usize;
-                        let args = Args::positional(&regs[a..a + s.call.npos as usize]);
-                        tri!(m.call_method(thread, &r!(s.obj), &args))
-                    }
-                    // Named or spread arguments: gathered the general way, then the
-                    // method called on the receiver in place.
+                    // A built-in method, called on the receiver in place (no bound
+                    // method made).
                     Some(m) => {
                         let receiver = &regs[s.obj as usize];
                         tri!(with_args(thread, &s.call, regs, |t, args| m
@@ -1213,7 +1169,7 @@ pub(crate) fn run(
             }
             Op::IterLoop { slot, dst, body } => {
                 if iters[slot as usize].next_into(&mut r!(dst)) {
-                    step!();
+                    tri!(thread.eval.meter.tick());
                     pc = body as usize;
                 } else {
                     iters[slot as usize] = Iter::Done;
@@ -1388,12 +1344,14 @@ fn unpack(v: &Value, n: usize) -> Result<Vec<Value>> {
 }
 
 /// Calls `f` with the arguments `d` describes, in `regs`.
+#[inline]
 fn call_op(thread: &mut Thread, f: &Value, d: &CallDesc, regs: &[Value]) -> Result<Value> {
     with_args(thread, d, regs, |thread, args| call_value(thread, f, args))
 }
 
-/// Gathers the arguments `d` describes from `regs` (spreading `*args` and `**kwargs`)
-/// and passes them to `call`.
+/// Gathers the arguments `d` describes from `regs` and passes them to `call`: borrowed
+/// from the registers as they are, unless `*args` or `**kwargs` must be spread.
+#[inline(always)]
 fn with_args(
     thread: &mut Thread,
     d: &CallDesc,
@@ -1403,16 +1361,23 @@ fn with_args(
     let a = d.args as usize;
     let npos = d.npos as usize;
     if d.star == NO_REG && d.starstar == NO_REG {
-        if d.names.is_empty() {
-            return call(thread, &Args::positional(&regs[a..a + npos]));
-        }
-        // Keyword arguments: their values follow the positional ones in the registers.
+        // Keyword values follow the positional ones in the registers.
         let nk = d.names.len();
         return call(
             thread,
             &Args::new(&regs[a..a + npos], &d.names, &regs[a + npos..a + npos + nk]),
         );
     }
+    let (positional, names, named) = spread_args(d, regs)?;
+    call(thread, &Args::new(&positional, &names, &named))
+}
+
+/// The arguments of a call with `*args` or `**kwargs`, spread: positional values,
+/// keyword names and keyword values.
+#[inline(never)]
+fn spread_args(d: &CallDesc, regs: &[Value]) -> Result<(Vec<Value>, Vec<Str>, Vec<Value>)> {
+    let a = d.args as usize;
+    let npos = d.npos as usize;
     let mut positional: Vec<Value> = regs[a..a + npos].to_vec();
     let mut names: Vec<Str> = d.names.to_vec();
     let mut named: Vec<Value> = regs[a + npos..a + npos + d.names.len()].to_vec();
@@ -1458,5 +1423,5 @@ fn with_args(
             }
         }
     }
-    call(thread, &Args::new(&positional, &names, &named))
+    Ok((positional, names, named))
 }
