@@ -560,6 +560,20 @@ impl Interpreter {
             Source::Native(m) => return Ok(m),
             Source::Text(t) => t,
         };
+        let (mut thread, mut module) = self.start(key, &text, origin, ThreadKind::Loading);
+        module.exec(&mut thread, &text).map_err(exec_failure)?;
+        Ok(Arc::new(module.freeze()))
+    }
+
+    /// Prepares module `key` to run `text`: its source recorded for error rendering,
+    /// its `load`s fetched in parallel if that is on, and its thread and module.
+    fn start(
+        &self,
+        key: &ModuleKey,
+        text: &Arc<str>,
+        origin: &Origin,
+        kind: ThreadKind,
+    ) -> (Thread, Module) {
         self.lock().sources.insert(key.to_string(), text.clone());
         let mut chain = origin.chain.clone();
         chain.push(key.clone());
@@ -568,16 +582,15 @@ impl Interpreter {
             ..origin.clone()
         };
         if self.shared.parallel_loads {
-            self.prefetch(&text, key, &inner);
+            self.prefetch(text, key, &inner);
         }
-        let mut thread = self.new_thread(ThreadKind::Loading, Some(key.clone()), &inner);
-        let mut module = Module::new(
+        let thread = self.new_thread(kind, Some(key.clone()), &inner);
+        let module = Module::new(
             &key.to_string(),
             self.environment(origin.in_builtins),
             self.shared.dialect.clone(),
         );
-        module.exec(&mut thread, &text).map_err(exec_failure)?;
-        Ok(Arc::new(module.freeze()))
+        (thread, module)
     }
 
     /// Loads the modules named by `text`'s `load` statements in parallel, one OS
@@ -642,40 +655,25 @@ impl Interpreter {
                 return Err(module_error(format!("{key} was already run by exec")));
             }
         }
-        let fetched = self.fetch(key);
-        if fetched.is_err() {
-            // Nothing ran (no such module or package): the module may be asked for again.
-            self.lock().execed.remove(key);
-        }
-        let text = match fetched? {
-            Source::Text(t) => t,
-            Source::Native(_) => {
-                // Nothing ran: the module may still be loaded.
+        let text = match self.fetch(key) {
+            Ok(Source::Text(t)) => t,
+            // Nothing ran (no such file, or a native module): the module may still be
+            // asked for again, or loaded.
+            Ok(Source::Native(_)) => {
                 self.lock().execed.remove(key);
                 return Err(module_error(format!(
                     "{key} is a native module: it can be loaded, not run by exec"
                 )));
             }
+            Err(e) => {
+                self.lock().execed.remove(key);
+                return Err(e);
+            }
         };
-        self.lock().sources.insert(key.to_string(), text.clone());
-        let mut chain = origin.chain.clone();
-        chain.push(key.clone());
-        let inner = Origin {
-            chain,
-            ..origin.clone()
-        };
-        if self.shared.parallel_loads {
-            self.prefetch(&text, key, &inner);
-        }
-        let mut thread = self.new_thread(ThreadKind::Execing, Some(key.clone()), &inner);
+        let (mut thread, mut module) = self.start(key, &text, origin, ThreadKind::Execing);
         if let Some(hook) = &self.shared.pre_exec {
             hook(&mut thread, key);
         }
-        let mut module = Module::new(
-            &key.to_string(),
-            self.environment(false),
-            self.shared.dialect.clone(),
-        );
         let r = module.exec(&mut thread, &text);
         if let Some(hook) = &self.shared.post_exec {
             hook(&mut thread, key);

@@ -62,7 +62,7 @@ use crate::error::{Error, ErrorKind};
 // value is then copied as two aligned words, the way it was written. With a byte tag,
 // `Bool` sat at byte 1, copies read bytes 1..9 in one load, and that load, spanning the
 // separate stores of a freshly built value's tag and payload, stalled the processor
-// (store forwarding fails); this layout made the benchmark suite 10-25% faster.
+// (store forwarding fails): see "Results at HEAD" in benches/README.md.
 #[derive(Default)]
 #[non_exhaustive]
 #[repr(u64)]
