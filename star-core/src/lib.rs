@@ -47,6 +47,7 @@ pub mod error;
 pub mod eval;
 pub mod interp;
 pub mod resolve;
+pub mod stream;
 pub mod syntax;
 pub mod testing;
 pub mod thread;

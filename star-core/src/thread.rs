@@ -8,9 +8,7 @@
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
-use std::future::Future;
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
 
 use crate::call::{Args, NativeFuture};
 use crate::error::{Error, ErrorKind, Frame, Result};
@@ -149,6 +147,16 @@ impl Thread {
         self.eval.meter.steps()
     }
 
+    /// Makes execution cooperative: see `stream::fiber`.
+    pub(crate) fn set_cooperative(&mut self, on: bool) {
+        self.eval.meter.set_cooperative(on);
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &crate::eval::limits::Limits {
+        self.eval.meter.limits()
+    }
+
     /// Sets the maximum depth of nested Starlark calls.
     pub fn set_max_depth(&mut self, depth: usize) {
         self.eval.max_depth = depth;
@@ -158,28 +166,7 @@ impl Thread {
     /// execution is suspended while the future is pending; outside it, the current OS
     /// thread waits for it.
     pub fn await_native(&mut self, fut: NativeFuture) -> Result<Value> {
-        block_on(fut)
-    }
-}
-
-/// Wakes a parked OS thread.
-struct ThreadWaker(std::thread::Thread);
-
-impl Wake for ThreadWaker {
-    fn wake(self: Arc<Self>) {
-        self.0.unpark();
-    }
-}
-
-/// Polls a future on the current thread until it completes.
-fn block_on<T>(mut fut: impl Future<Output = T> + Unpin) -> T {
-    let waker = Waker::from(Arc::new(ThreadWaker(std::thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    loop {
-        if let Poll::Ready(v) = std::pin::Pin::new(&mut fut).poll(&mut cx) {
-            return v;
-        }
-        std::thread::park();
+        crate::stream::fiber::await_future(fut)
     }
 }
 

@@ -10,7 +10,8 @@
 //! at every few thousand steps).
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::task::Waker;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -25,8 +26,8 @@ pub struct Limits {
     pub max_steps: Option<u64>,
     /// The time after which execution stops.
     pub deadline: Option<Instant>,
-    /// Execution stops soon after this flag is set (by any thread).
-    pub cancel: Option<Arc<AtomicBool>>,
+    /// Execution stops soon after this token is cancelled (by any thread).
+    pub cancel: Option<CancelToken>,
 }
 
 impl Limits {
@@ -47,15 +48,71 @@ impl Limits {
         self
     }
 
-    /// Stops when `flag` is set, builder style.
-    pub fn cancel_on(mut self, flag: Arc<AtomicBool>) -> Limits {
-        self.cancel = Some(flag);
+    /// Stops when `token` is cancelled, builder style.
+    pub fn cancel_on(mut self, token: CancelToken) -> Limits {
+        self.cancel = Some(token);
         self
     }
 
     fn is_unlimited(&self) -> bool {
         self.max_steps.is_none() && self.deadline.is_none() && self.cancel.is_none()
     }
+}
+
+/// A cancellation flag shared between the host and executions: cancelling it stops
+/// every execution whose [`Limits`] name it, at its next step, or at once if it is
+/// waiting for an async builtin. Clones share the flag.
+#[derive(Clone, Debug, Default)]
+pub struct CancelToken(Arc<CancelInner>);
+
+#[derive(Debug, Default)]
+struct CancelInner {
+    flag: AtomicBool,
+    wakers: Mutex<Vec<Waker>>,
+}
+
+impl CancelToken {
+    /// A token not yet cancelled.
+    pub fn new() -> CancelToken {
+        CancelToken::default()
+    }
+
+    /// Cancels: executions watching the token stop soon.
+    pub fn cancel(&self) {
+        self.0.flag.store(true, Ordering::SeqCst);
+        let wakers = std::mem::take(&mut *self.0.wakers.lock().unwrap_or_else(|e| e.into_inner()));
+        for w in wakers {
+            w.wake();
+        }
+    }
+
+    /// Whether [`CancelToken::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.flag.load(Ordering::Relaxed)
+    }
+
+    /// Wakes `waker` when the token is cancelled (at once if it already is).
+    pub(crate) fn wake_on_cancel(&self, waker: &Waker) {
+        let mut ws = self.0.wakers.lock().unwrap_or_else(|e| e.into_inner());
+        if self.0.flag.load(Ordering::SeqCst) {
+            drop(ws);
+            waker.wake_by_ref();
+            return;
+        }
+        if !ws.iter().any(|w| w.will_wake(waker)) {
+            ws.push(waker.clone());
+        }
+    }
+}
+
+/// The error of a cancelled execution.
+pub(crate) fn cancelled() -> Error {
+    Error::new(ErrorKind::Cancelled, "execution cancelled")
+}
+
+/// The error of an execution past its deadline.
+pub(crate) fn deadline_exceeded() -> Error {
+    Error::new(ErrorKind::Limit, "execution deadline exceeded")
 }
 
 /// The machine's step accounting for one thread.
@@ -68,6 +125,8 @@ pub(crate) struct Meter {
     /// Steps used in the batches before the current one.
     used: u64,
     limits: Limits,
+    /// Running on a fiber that must yield to its runtime now and then.
+    cooperative: bool,
 }
 
 impl Default for Meter {
@@ -77,6 +136,7 @@ impl Default for Meter {
             batch: u64::MAX,
             used: 0,
             limits: Limits::none(),
+            cooperative: false,
         }
     }
 }
@@ -86,13 +146,28 @@ impl Meter {
     pub(crate) fn set_limits(&mut self, limits: Limits) {
         self.limits = limits;
         self.used = 0;
-        self.batch = if self.limits.is_unlimited() {
+        self.batch = if self.limits.is_unlimited() && !self.cooperative {
             // Never runs out: the hot path's decrement is all an unlimited thread pays.
             u64::MAX
         } else {
             self.limits.max_steps.unwrap_or(u64::MAX).min(BATCH)
         };
         self.fuel = self.batch;
+    }
+
+    /// Makes the thread cooperative (or not): every batch of steps, the machine lets
+    /// other tasks run if its fiber's time slice is used up (see `stream::fiber`).
+    pub(crate) fn set_cooperative(&mut self, on: bool) {
+        let steps = self.steps();
+        self.cooperative = on;
+        let limits = self.limits.clone();
+        self.set_limits(limits);
+        self.used = steps;
+    }
+
+    /// The limits in force.
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// The steps taken so far under the current limits.
@@ -111,29 +186,39 @@ impl Meter {
         Ok(())
     }
 
+    /// After a limit was hit: the next step checks the limits again (and fails again,
+    /// unless the limit was a one-off interruption).
+    fn trip(&mut self) {
+        self.fuel = 1;
+        self.batch = 1;
+    }
+
     /// Called when `fuel` reached zero: checks the limits and refills.
     #[cold]
     #[inline(never)]
     fn refuel(&mut self) -> Result<()> {
         self.used += self.batch;
-        if let Some(flag) = &self.limits.cancel {
-            if flag.load(Ordering::Relaxed) {
-                self.fuel = 0;
-                self.batch = 0;
-                return Err(Error::new(ErrorKind::Cancelled, "execution cancelled"));
+        if self.cooperative {
+            if let Err(e) = crate::stream::fiber::preempt() {
+                self.trip();
+                return Err(e);
+            }
+        }
+        if let Some(token) = &self.limits.cancel {
+            if token.is_cancelled() {
+                self.trip();
+                return Err(cancelled());
             }
         }
         if let Some(d) = self.limits.deadline {
             if Instant::now() >= d {
-                self.fuel = 0;
-                self.batch = 0;
-                return Err(Error::new(ErrorKind::Limit, "execution deadline exceeded"));
+                self.trip();
+                return Err(deadline_exceeded());
             }
         }
         let left = match self.limits.max_steps {
             Some(max) if self.used >= max => {
-                self.fuel = 0;
-                self.batch = 0;
+                self.trip();
                 return Err(Error::new(
                     ErrorKind::Limit,
                     format!("step limit exceeded: more than {max} steps"),
@@ -150,11 +235,9 @@ impl Meter {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::AtomicBool;
-    use std::sync::Arc;
     use std::time::{Duration, Instant};
 
-    use super::Limits;
+    use super::{CancelToken, Limits};
     use crate::eval::{ExecError, Module, Predeclared};
     use crate::{Dialect, ErrorKind, Thread};
 
@@ -227,11 +310,11 @@ mod tests {
         );
         assert!(start.elapsed() < Duration::from_secs(5));
 
-        let flag = Arc::new(AtomicBool::new(false));
+        let flag = CancelToken::new();
         let setter = flag.clone();
         let h = std::thread::spawn(move || {
             std::thread::sleep(Duration::from_millis(50));
-            setter.store(true, std::sync::atomic::Ordering::Relaxed);
+            setter.cancel();
         });
         let (e, _) = run("while True:\n    pass\n", Limits::none().cancel_on(flag));
         h.join().unwrap();

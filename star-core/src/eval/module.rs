@@ -52,6 +52,11 @@ impl Predeclared {
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.values.get(name)
     }
+
+    /// The names and their values, in order of insertion.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.values.iter().map(|(k, v)| (k.as_str(), v))
+    }
 }
 
 /// What names mean while compiling a module.
@@ -293,6 +298,121 @@ impl Module {
             .run_toplevel(thread, &code)
             .map_err(ExecError::Runtime)?;
         Ok(echo.then_some(v))
+    }
+
+    /// Resolves one top-level statement of a stream (from
+    /// [`StreamParser`](crate::syntax::StreamParser)) against the module as the
+    /// statements before it left it, then compiles and runs it unless `run` is false (a
+    /// dry run). References from function bodies to globals not bound yet are allowed:
+    /// they are checked when the code runs, or by [`Module::finish_stream`].
+    ///
+    /// A statement with static errors runs nothing; the names it binds stay declared
+    /// and unbound, so the statements after it resolve as they would in a whole file.
+    pub fn exec_stmt(
+        &mut self,
+        thread: &mut Thread,
+        mut stmt: syntax::ast::Stmt,
+        run: bool,
+    ) -> Result<(), ExecError> {
+        let env = Env {
+            predeclared: &self.predeclared,
+        };
+        let mut resolver = match self.resolver.take() {
+            Some(state) => Resolver::resume(&self.dialect, &env, state),
+            None => Resolver::new(&self.dialect, &env, &self.file).streaming(),
+        };
+        let errors = resolver.resolve_stmt(&mut stmt);
+        let locals = resolver.module_locals().to_vec();
+        let nglobals = resolver.scope.globals.len();
+        let new_names: Vec<Str> = {
+            let names = self.state.global_names.borrow();
+            resolver.scope.globals[names.len().min(nglobals)..]
+                .iter()
+                .map(|g| Str::new(&g.name))
+                .collect()
+        };
+        self.resolver = Some(resolver.save());
+        if !errors.is_empty() {
+            self.add_globals(new_names)?;
+            let ds = errors
+                .into_iter()
+                .map(|e| Diagnostic::resolve(&self.file, e))
+                .collect();
+            return Err(ExecError::Static(ds));
+        }
+        if !run {
+            return self.add_globals(new_names);
+        }
+        let code = compile_toplevel(
+            &env,
+            &self.file,
+            std::slice::from_ref(&stmt),
+            &locals,
+            false,
+        );
+        self.add_globals(new_names)?;
+        thread.eval.abandon_calls();
+        self.run_toplevel(thread, &code)
+            .map(drop)
+            .map_err(ExecError::Runtime)
+    }
+
+    /// Ends a stream: reports references to globals that no statement bound.
+    pub fn finish_stream(&mut self) -> Result<(), ExecError> {
+        let Some(state) = self.resolver.take() else {
+            return Ok(());
+        };
+        let env = Env {
+            predeclared: &self.predeclared,
+        };
+        let mut resolver = Resolver::resume(&self.dialect, &env, state);
+        let errors = resolver.finish();
+        self.resolver = Some(resolver.save());
+        if errors.is_empty() {
+            return Ok(());
+        }
+        let ds = errors
+            .into_iter()
+            .map(|e| Diagnostic::resolve(&self.file, e))
+            .collect();
+        Err(ExecError::Static(ds))
+    }
+
+    /// The file name given to code compiled from now on (each stream of a session
+    /// has its own, so that positions in messages name the right text).
+    pub fn set_file(&mut self, file: &str) {
+        self.file = Arc::from(file);
+    }
+
+    /// The module's file name.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The host's predeclared names, to add more before code refers to them.
+    pub fn predeclared_mut(&mut self) -> &mut Predeclared {
+        &mut self.predeclared
+    }
+
+    fn add_globals(&mut self, new: Vec<Str>) -> Result<(), ExecError> {
+        if new.is_empty() {
+            return Ok(());
+        }
+        let mut names = self
+            .state
+            .global_names
+            .borrow_mut()
+            .map_err(|e| ExecError::Runtime(Value::mutate_error(e, "run", "module")))?;
+        let mut globals = self
+            .state
+            .globals
+            .borrow_mut()
+            .map_err(|e| ExecError::Runtime(Value::mutate_error(e, "run", "module")))?;
+        for n in new {
+            names.push(n);
+            globals.push(unbound());
+        }
+        Ok(())
     }
 
     fn run_toplevel(

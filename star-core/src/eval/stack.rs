@@ -106,6 +106,13 @@ impl RegStack {
         self.top = mark.top;
     }
 
+    /// Forgets every frame (after a fiber running them was unwound without popping
+    /// them): the values left in their slots leak, the slots are reused.
+    pub(crate) fn abandon_all(&mut self) {
+        self.cur = 0;
+        self.top = 0;
+    }
+
     /// Moves to a chunk with room for `n` slots: the next one, allocating it (or a
     /// bigger replacement) if needed.
     #[cold]

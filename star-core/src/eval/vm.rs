@@ -192,6 +192,15 @@ impl EvalState {
             .collect()
     }
 
+    /// Forgets calls left behind by an execution that was abandoned while running (its
+    /// fiber unwound by a dropped future): their registers leak, the state is clean.
+    pub(crate) fn abandon_calls(&mut self) {
+        if !self.active.is_empty() {
+            self.active.clear();
+            self.stack.abandon_all();
+        }
+    }
+
     /// Runs `f` with `code` on the active-call stack.
     pub(crate) fn with_active<T>(
         thread: &mut Thread,

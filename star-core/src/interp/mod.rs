@@ -398,6 +398,23 @@ impl Interpreter {
         self.exec_key(&key, &origin)
     }
 
+    /// What a module that the host runs piece by piece (a stream, a notebook's cells)
+    /// needs from the interpreter: a thread whose `load`s and `exec`s go through it,
+    /// relative to `path` in package `pkg` (the module counts as a script there), and
+    /// the names every module predeclares (the host's and `builtins.star`'s exports).
+    /// Initialises the interpreter first.
+    pub fn script(
+        &self,
+        pkg: &str,
+        path: &str,
+        ctx: Option<Context>,
+    ) -> Result<(Thread, Predeclared)> {
+        let (key, mut origin) = self.host_call(pkg, path, ctx)?;
+        origin.chain.push(key.clone());
+        let thread = self.new_thread(ThreadKind::Execing, Some(key), &origin);
+        Ok((thread, self.environment(false)))
+    }
+
     /// What a host's call starts from: initialisation done, the module's key, and a new
     /// task with no modules around it.
     fn host_call(
@@ -450,6 +467,11 @@ impl Interpreter {
     pub fn render_error(&self, e: &Error, color: bool) -> String {
         let sources = self.lock().sources.clone();
         render_runtime_with(e, |file| sources.get(file).cloned(), color)
+    }
+
+    /// The text of a module run by this interpreter, by the name its frames show.
+    pub fn source_of(&self, file: &str) -> Option<Arc<str>> {
+        self.lock().sources.get(file).cloned()
     }
 
     fn visit(st: &mut State, key: &ModuleKey) {
