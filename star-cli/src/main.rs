@@ -4,6 +4,9 @@
 //!   `star FILE [ARGS]...`) as the script of package `__main__` rooted at its directory;
 //!   the program sees its arguments as `argv` (`argv[0]` is the file).
 //!   The standard library is mounted as `@stdlib` (`--no-stdlib` to leave it out).
+//! * `star stream [--dry-run] [--keep-going] [--events]` runs a program from standard
+//!   input while it arrives, each statement as soon as it is complete, under safe
+//!   default limits.
 //! * `star doc [MODULE]` prints the standard library's documentation.
 //! * `star repl` reads, evaluates and prints (also `star` alone on a terminal).
 //! * `star check FILE...` parses and resolves without executing (the dry run).
@@ -12,6 +15,7 @@
 //!   the reference implementation's chunked test format.
 
 mod repl;
+mod stream;
 
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
@@ -95,6 +99,33 @@ enum Command {
         #[command(flatten)]
         dialect: DialectFlags,
     },
+    /// Run a program from standard input while it arrives: each top-level statement
+    /// runs as soon as it is complete, and its output appears at once. Meant for
+    /// untrusted, generated code, it has limits by default: 100000000 steps, 200 nested
+    /// calls and 600 seconds for the whole run (input included); flags override them.
+    /// The program is the script `//<stdin>` of package `__main__` (the current
+    /// directory); the clock is not available.
+    Stream {
+        /// Parse and resolve each statement as it arrives; run nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Report a failing statement and go on with the next one.
+        #[arg(long)]
+        keep_going: bool,
+        /// Show progress (each statement's start and end) on standard error.
+        #[arg(long)]
+        events: bool,
+        /// Mount the directory DIR as package ALIAS (`load("@ALIAS//x.star", ...)`).
+        #[arg(long = "pkg", value_name = "ALIAS=DIR")]
+        packages: Vec<String>,
+        /// Run without the standard library (`@stdlib`, `builtins.star`).
+        #[arg(long)]
+        no_stdlib: bool,
+        #[command(flatten)]
+        limits: LimitFlags,
+        #[command(flatten)]
+        dialect: DialectFlags,
+    },
     /// Print the documentation of a standard library module (all of them without a
     /// name).
     Doc {
@@ -120,23 +151,23 @@ enum Command {
     },
 }
 
-/// Execution limits of `star run`.
+/// Execution limits of `star run` and `star stream`.
 #[derive(Args, Clone, Default)]
-struct LimitFlags {
+pub(crate) struct LimitFlags {
     /// Stop after N steps (loop iterations and function calls) in any one module.
     #[arg(long, value_name = "N")]
-    max_steps: Option<u64>,
+    pub(crate) max_steps: Option<u64>,
     /// Stop after this many seconds (fractions allowed).
     #[arg(long, value_name = "SECONDS")]
-    timeout: Option<f64>,
+    pub(crate) timeout: Option<f64>,
     /// The deepest nesting of function calls allowed.
     #[arg(long, value_name = "N")]
-    max_depth: Option<usize>,
+    pub(crate) max_depth: Option<usize>,
 }
 
 /// Dialect switches shared by the commands that read programs.
 #[derive(Args, Clone, Default)]
-struct DialectFlags {
+pub(crate) struct DialectFlags {
     /// Allow the `set` built-in.
     #[arg(long)]
     set: bool,
@@ -280,6 +311,25 @@ fn main() -> ExitCode {
             },
             &dialect,
         ),
+        Command::Stream {
+            dry_run,
+            keep_going,
+            events,
+            packages,
+            no_stdlib,
+            limits,
+            dialect,
+        } => stream::stream(
+            stream::StreamOptions {
+                dry_run,
+                keep_going,
+                events,
+                packages,
+                no_stdlib,
+                limits,
+            },
+            &dialect,
+        ),
         Command::Doc { module } => doc(module.as_deref()),
         Command::Repl { dialect } => start_repl(&dialect),
         Command::Test {
@@ -316,7 +366,7 @@ fn doc(module: Option<&str>) -> ExitCode {
     }
 }
 
-fn usage_error(msg: &str) -> ExitCode {
+pub(crate) fn usage_error(msg: &str) -> ExitCode {
     eprintln!("star: {msg}");
     ExitCode::from(2)
 }

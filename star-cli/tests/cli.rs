@@ -355,3 +355,105 @@ fn run_limits_stop_runaway_programs_with_a_message_naming_the_limit() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout), "3\n");
 }
+
+#[test]
+fn stream_runs_each_statement_while_the_input_is_still_arriving() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_star"))
+        .args(["stream"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("star runs");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    // Each statement's output is read back before the next one is written: the
+    // program runs while its input is open.
+    stdin.write_all(b"x = 20\nprint(x + 1)\n").unwrap();
+    stdin.flush().unwrap();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line, "21\n");
+    stdin.write_all(b"def f(n):\n    return n * 2\n").unwrap();
+    stdin
+        .write_all(b"print(f(x), json.encode({'a': [x]}))\n")
+        .unwrap();
+    stdin.flush().unwrap();
+    line.clear();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line, "40 {\"a\":[20]}\n");
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn stream_reports_errors_and_the_end_of_stream_with_positions() {
+    let out = star(&["stream"], Some("x = 1\nprint(x)\ny = [1,\n"));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unexpected end of stream, want ']'"), "{err}");
+    assert!(err.contains("<stdin>:4:1"), "{err}");
+
+    // Stop at the first error, or keep going.
+    let src = "print(1)\nprint(1 // 0)\nprint(3)\n";
+    let out = star(&["stream"], Some(src));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("<stdin>:2:"));
+    let out = star(&["stream", "--keep-going"], Some(src));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n3\n");
+}
+
+#[test]
+fn stream_dry_run_checks_without_running() {
+    let out = star(&["stream", "--dry-run"], Some("print('no')\nx = 1\n"));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "ok 1:1-1:12\nok 2:1-2:6\n"
+    );
+    let out = star(&["stream", "--dry-run"], Some("x = y\n"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("undefined: y"));
+}
+
+#[test]
+fn stream_has_limits_by_default_and_takes_the_dialect_flags() {
+    // The default step limit stops an endless loop.
+    let out = star(
+        &["stream", "--while"],
+        Some("def f():\n    while True:\n        pass\nf()\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("step limit exceeded: more than 100000000 steps"),
+        "{err}"
+    );
+    // Flags override the defaults.
+    let out = star(
+        &["stream", "--recursion", "--max-depth", "30"],
+        Some("def f(n):\n    return f(n + 1)\nf(0)\n"),
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("more than 30 nested calls"));
+    let out = star(
+        &["stream", "--timeout", "0.3", "--while"],
+        Some("def f():\n    while True:\n        pass\nf()\n"),
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("execution deadline exceeded"));
+    // Forbidden constructs are syntax-level errors.
+    let out = star(&["stream", "--forbid", "lambda"], Some("f = lambda: 1\n"));
+    assert_eq!(out.status.code(), Some(1));
+    // No clock for untrusted code.
+    let out = star(&["stream"], Some("time.now()\n"));
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -45,14 +45,20 @@ impl Default for Thread {
 impl Thread {
     /// A new thread; `print` writes to standard output until a sink is set.
     pub fn new(name: &str) -> Thread {
-        Thread {
+        let mut t = Thread {
             name: name.to_string(),
             print: None,
             print_at: None,
             loader: None,
             data: HashMap::new(),
             eval: Default::default(),
+        };
+        // A thread made while a fiber runs (a module loaded by a streamed statement)
+        // runs on that fiber, and must let other tasks run too.
+        if crate::stream::fiber::on_fiber() {
+            t.set_cooperative(true);
         }
+        t
     }
 
     /// The thread's name.
