@@ -423,6 +423,15 @@ impl Module {
         let n = code.nlocals as usize;
         self.local_values.resize_with(n, unbound);
         self.local_cells.resize(n, None);
+        // A top-level local bound by an earlier input (a REPL's, a stream's statement)
+        // and captured by a function only now moves into its cell.
+        for &i in code.cells.iter() {
+            let i = i as usize;
+            if self.local_cells[i].is_none() && !vm::is_unbound(&self.local_values[i]) {
+                let v = std::mem::replace(&mut self.local_values[i], unbound());
+                self.local_cells[i] = Some(TArc::new(crate::value::FreezeCell::new(v)));
+            }
+        }
         let mut regs = vec![Value::None; code.nregs as usize];
         regs[..n].clone_from_slice(&self.local_values);
         let mut cells = std::mem::take(&mut self.local_cells);

@@ -310,6 +310,14 @@ impl ExecutorBuilder {
         self
     }
 
+    /// Predeclares every name of `names`.
+    pub fn predeclared(mut self, names: &Predeclared) -> Self {
+        for (k, v) in names.iter() {
+            self.predeclared.insert(k, v.clone());
+        }
+        self
+    }
+
     /// Predeclares a native module under its name.
     pub fn module(self, module: NativeModule) -> Self {
         let name = module.name().to_string();
