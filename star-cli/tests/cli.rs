@@ -457,3 +457,21 @@ fn stream_has_limits_by_default_and_takes_the_dialect_flags() {
     let out = star(&["stream"], Some("time.now()\n"));
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn recursion_deeper_than_the_native_stack_is_an_error_not_a_crash() {
+    let deep = "def f(n):\n    return f(n + 1)\nf(0)\n";
+    for args in [
+        vec!["run", "--recursion", "--max-depth", "100000000", "-c", deep],
+        vec!["stream", "--recursion", "--max-depth", "100000000"],
+    ] {
+        let stdin = (args[0] == "stream").then_some(deep);
+        let out = star(&args, stdin);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("Starlark stack overflow: the native stack is exhausted"),
+            "{err}"
+        );
+    }
+}

@@ -157,6 +157,19 @@ pub(crate) struct EvalState {
     pub(crate) max_depth: usize,
     /// Steps, deadline and cancellation.
     pub(crate) meter: Meter,
+    /// The lowest native stack address calls may reach (with a margin for the builtins
+    /// they call), set when an execution enters from the host.
+    stack_floor: usize,
+}
+
+/// Native stack kept free below the deepest Starlark call, for the builtins it calls.
+const STACK_MARGIN: usize = 256 << 10;
+
+/// The current native stack position (the address of a local).
+#[inline(always)]
+fn stack_pointer() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
 }
 
 impl Default for EvalState {
@@ -166,6 +179,7 @@ impl Default for EvalState {
             active: Vec::new(),
             max_depth: DEFAULT_MAX_DEPTH,
             meter: Meter::default(),
+            stack_floor: 0,
         }
     }
 }
@@ -201,12 +215,27 @@ impl EvalState {
         }
     }
 
+    /// Called when an execution enters from the host: finds how deep the native
+    /// stack may go (the fiber's stack, or the OS thread's).
+    #[cold]
+    fn enter(&mut self) {
+        let sp = stack_pointer();
+        let room = crate::stream::fiber::stack_room(sp).or_else(stacker::remaining_stack);
+        self.stack_floor = match room {
+            Some(room) => sp.saturating_sub(room) + STACK_MARGIN,
+            None => 0,
+        };
+    }
+
     /// Runs `f` with `code` on the active-call stack.
     pub(crate) fn with_active<T>(
         thread: &mut Thread,
         code: &Code,
         f: impl FnOnce(&mut Thread) -> T,
     ) -> T {
+        if thread.eval.active.is_empty() {
+            thread.eval.enter();
+        }
         thread.eval.active.push(ActiveCall { code, pc: 0 });
         let r = f(thread);
         thread.eval.active.pop();
@@ -239,12 +268,24 @@ pub(crate) fn call_function(thread: &mut Thread, f: &Function, args: &Args<'_>) 
         ));
     }
     thread.eval.meter.tick()?;
+    if thread.eval.active.is_empty() {
+        thread.eval.enter();
+    }
     if thread.eval.active.len() >= thread.eval.max_depth {
         return Err(Error::new(
             ErrorKind::Limit,
             format!(
                 "Starlark stack overflow: more than {} nested calls",
                 thread.eval.max_depth
+            ),
+        ));
+    }
+    if stack_pointer() < thread.eval.stack_floor {
+        return Err(Error::new(
+            ErrorKind::Limit,
+            format!(
+                "Starlark stack overflow: the native stack is exhausted after {} nested calls",
+                thread.eval.active.len()
             ),
         ));
     }

@@ -65,6 +65,8 @@ struct FiberCtx {
     /// The waker of the poll that resumed the fiber (valid while it runs).
     waker: Cell<*const Waker>,
     slice_start: Cell<Instant>,
+    /// The lowest address of the fiber's stack.
+    limit: usize,
 }
 
 thread_local! {
@@ -129,6 +131,17 @@ pub(crate) fn preempt() -> Result<()> {
     }
 }
 
+/// The native stack left below `sp` when running on a fiber (None elsewhere).
+pub(crate) fn stack_room(sp: usize) -> Option<usize> {
+    let ctx = CURRENT.with(|c| c.get());
+    if ctx.is_null() {
+        return None;
+    }
+    // SAFETY: see `suspend`.
+    let limit = unsafe { (*ctx).limit };
+    Some(sp.saturating_sub(limit))
+}
+
 /// Whether code is running on a fiber.
 pub fn on_fiber() -> bool {
     !CURRENT.with(|c| c.get()).is_null()
@@ -167,6 +180,7 @@ impl<'a, R, I: Interrupt> Fiber<'a, R, I> {
             yielder: Cell::new(ptr::null()),
             waker: Cell::new(ptr::null()),
             slice_start: Cell::new(Instant::now()),
+            limit: corosensei::stack::Stack::limit(&stack).get(),
         });
         let ctx_ptr: *const FiberCtx = &*ctx;
         let body = move |y: &FiberYielder, _: Resume| {
