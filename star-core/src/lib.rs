@@ -46,6 +46,7 @@ pub mod dialect;
 pub mod error;
 pub mod eval;
 pub mod interp;
+mod native_stack;
 pub mod resolve;
 pub mod stream;
 pub mod syntax;

@@ -322,7 +322,10 @@ impl Module {
             None => Resolver::new(&self.dialect, &env, &self.file).streaming(),
         };
         let errors = resolver.resolve_stmt(&mut stmt);
-        let locals = resolver.module_locals().to_vec();
+        let code = (errors.is_empty() && run).then(|| {
+            let stmts = std::slice::from_ref(&stmt);
+            compile_toplevel(&env, &self.file, stmts, resolver.module_locals(), false)
+        });
         let nglobals = resolver.scope.globals.len();
         let new_names: Vec<Str> = {
             let names = self.state.global_names.borrow();
@@ -332,25 +335,17 @@ impl Module {
                 .collect()
         };
         self.resolver = Some(resolver.save());
+        self.add_globals(new_names)?;
         if !errors.is_empty() {
-            self.add_globals(new_names)?;
             let ds = errors
                 .into_iter()
                 .map(|e| Diagnostic::resolve(&self.file, e))
                 .collect();
             return Err(ExecError::Static(ds));
         }
-        if !run {
-            return self.add_globals(new_names);
-        }
-        let code = compile_toplevel(
-            &env,
-            &self.file,
-            std::slice::from_ref(&stmt),
-            &locals,
-            false,
-        );
-        self.add_globals(new_names)?;
+        let Some(code) = code else {
+            return Ok(());
+        };
         thread.eval.abandon_calls();
         self.run_toplevel(thread, &code)
             .map(drop)

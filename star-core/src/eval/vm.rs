@@ -165,12 +165,7 @@ pub(crate) struct EvalState {
 /// Native stack kept free below the deepest Starlark call, for the builtins it calls.
 const STACK_MARGIN: usize = 256 << 10;
 
-/// The current native stack position (the address of a local).
-#[inline(always)]
-fn stack_pointer() -> usize {
-    let marker = 0u8;
-    std::hint::black_box(&marker) as *const u8 as usize
-}
+use crate::native_stack::stack_pointer;
 
 impl Default for EvalState {
     fn default() -> Self {
@@ -220,8 +215,7 @@ impl EvalState {
     #[cold]
     fn enter(&mut self) {
         let sp = stack_pointer();
-        let room = crate::stream::fiber::stack_room(sp).or_else(stacker::remaining_stack);
-        self.stack_floor = match room {
+        self.stack_floor = match crate::native_stack::room(sp) {
             Some(room) => sp.saturating_sub(room) + STACK_MARGIN,
             None => 0,
         };

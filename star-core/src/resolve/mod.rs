@@ -419,7 +419,7 @@ impl<'a> Resolver<'a> {
 
     /// Resolves the identifiers of `e` outside nested functions and comprehensions.
     fn walk_direct_uses(&mut self, e: &mut Expr) {
-        stacker::maybe_grow(128 * 1024, 1024 * 1024, || match &mut e.kind {
+        crate::native_stack::maybe_grow(128 * 1024, 1024 * 1024, || match &mut e.kind {
             ExprKind::Ident(id) => {
                 let b = self.lookup_toplevel(&id.name, id.span);
                 id.binding = b;
@@ -712,7 +712,7 @@ impl<'a> Resolver<'a> {
     fn expr(&mut self, e: &mut Expr) {
         // Trees are at most MAX_NESTING deep; growing the stack on demand keeps even
         // that safe on small thread stacks.
-        stacker::maybe_grow(128 * 1024, 1024 * 1024, || self.expr_inner(e));
+        crate::native_stack::maybe_grow(128 * 1024, 1024 * 1024, || self.expr_inner(e));
     }
 
     fn expr_inner(&mut self, e: &mut Expr) {

@@ -65,8 +65,8 @@ struct FiberCtx {
     /// The waker of the poll that resumed the fiber (valid while it runs).
     waker: Cell<*const Waker>,
     slice_start: Cell<Instant>,
-    /// The lowest address of the fiber's stack.
-    limit: usize,
+    /// The lowest usable address of the fiber's stack, and its base.
+    bounds: (usize, usize),
 }
 
 thread_local! {
@@ -131,17 +131,6 @@ pub(crate) fn preempt() -> Result<()> {
     }
 }
 
-/// The native stack left below `sp` when running on a fiber (None elsewhere).
-pub(crate) fn stack_room(sp: usize) -> Option<usize> {
-    let ctx = CURRENT.with(|c| c.get());
-    if ctx.is_null() {
-        return None;
-    }
-    // SAFETY: see `suspend`.
-    let limit = unsafe { (*ctx).limit };
-    Some(sp.saturating_sub(limit))
-}
-
 /// Whether code is running on a fiber.
 pub fn on_fiber() -> bool {
     !CURRENT.with(|c| c.get()).is_null()
@@ -180,7 +169,10 @@ impl<'a, R, I: Interrupt> Fiber<'a, R, I> {
             yielder: Cell::new(ptr::null()),
             waker: Cell::new(ptr::null()),
             slice_start: Cell::new(Instant::now()),
-            limit: corosensei::stack::Stack::limit(&stack).get(),
+            bounds: {
+                use corosensei::stack::Stack;
+                (stack.limit().get(), stack.base().get())
+            },
         });
         let ctx_ptr: *const FiberCtx = &*ctx;
         let body = move |y: &FiberYielder, _: Resume| {
@@ -220,7 +212,9 @@ impl<R, I: Interrupt + Unpin> Future for Fiber<'_, R, I> {
         this.ctx.waker.set(cx.waker());
         this.ctx.slice_start.set(Instant::now());
         let prev = CURRENT.with(|c| c.replace(&*this.ctx));
+        let prev_bounds = crate::native_stack::set_fiber_bounds(this.ctx.bounds);
         let r = co.resume(resume);
+        crate::native_stack::set_fiber_bounds(prev_bounds);
         CURRENT.with(|c| c.set(prev));
         this.ctx.waker.set(ptr::null());
         match r {

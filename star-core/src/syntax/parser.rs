@@ -336,7 +336,7 @@ impl<'t> Descent<'t> {
         self.enter()?;
         // Grow the stack when less than the red zone is left (unoptimised builds have
         // large frames, so every level checks).
-        let r = stacker::maybe_grow(128 * 1024, 1024 * 1024, || f(self));
+        let r = crate::native_stack::maybe_grow(128 * 1024, 1024 * 1024, || f(self));
         self.leave();
         r
     }
