@@ -131,6 +131,13 @@ impl<V> OrderedMap<V> {
         self.slots.capacity().min(self.index.capacity())
     }
 
+    /// The bytes of heap storage the table holds (the entries' vector and the index;
+    /// an estimate for the index, whose buckets outnumber its capacity a little).
+    pub fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<Option<Bucket<V>>>()
+            + self.index.capacity() * (std::mem::size_of::<Pos>() + 1) * 8 / 7
+    }
+
     /// Makes room for `additional` more entries.
     pub fn reserve(&mut self, additional: usize) {
         self.index.reserve(additional, rehash);
@@ -424,6 +431,11 @@ impl OrderedSet {
     /// See [`OrderedMap::capacity`].
     pub fn capacity(&self) -> usize {
         self.0.capacity()
+    }
+
+    /// See [`OrderedMap::heap_bytes`].
+    pub fn heap_bytes(&self) -> usize {
+        self.0.heap_bytes()
     }
 
     /// Makes room for `additional` more elements.
