@@ -299,4 +299,12 @@ fn legitimate_programs_fit_the_limits() {
     );
     assert!(out.error.is_none(), "{:?}", out.error);
     assert_eq!(out.printed, "488890 100000\n");
+    // What a program frees is given back to its account: only what stays in globals
+    // (here, one small list) is still counted when it ends.
+    let out = run_with(
+        "x = [str(i) for i in range(20000)]\nd = {k: [k] for k in x}\nx = None\nd = None\ny = [1, 2]\n",
+        limits(),
+    );
+    assert!(out.error.is_none(), "{:?}", out.error);
+    assert!((0..1024).contains(&out.memory_used), "{}", out.memory_used);
 }

@@ -28,6 +28,9 @@
 //! are atomic everywhere for this reason. Host types join the scheme through
 //! [`HostValue`] and the [`FreezeSafe`] marker.
 //!
+//! Strings, bytes, tuples and the storage of lists, dicts and sets are counted by the
+//! memory accounting of `memory.rs`, which the memory and result-size limits use.
+//!
 //! There are no lifetimes in this API: a `Value` is owned, and a host keeps it as long
 //! as it likes.
 

@@ -131,11 +131,14 @@ impl<V> OrderedMap<V> {
         self.slots.capacity().min(self.index.capacity())
     }
 
-    /// The bytes of heap storage the table holds (the entries' vector and the index;
-    /// an estimate for the index, whose buckets outnumber its capacity a little).
+    /// The bytes of heap storage the table holds, estimated from the entries' vector
+    /// alone (one load: collections measure this at every mutation): its slots, and
+    /// for each an index entry with its control byte, the index having about as many
+    /// (it grows at the same times).
+    #[inline]
     pub fn heap_bytes(&self) -> usize {
-        self.slots.capacity() * std::mem::size_of::<Option<Bucket<V>>>()
-            + self.index.capacity() * (std::mem::size_of::<Pos>() + 1) * 8 / 7
+        self.slots.capacity()
+            * (std::mem::size_of::<Option<Bucket<V>>>() + std::mem::size_of::<Pos>() + 2)
     }
 
     /// Makes room for `additional` more entries.
