@@ -102,7 +102,8 @@ enum Command {
     /// Run a program from standard input while it arrives: each top-level statement
     /// runs as soon as it is complete, and its output appears at once. Meant for
     /// untrusted, generated code, it has limits by default: 100000000 steps, 200 nested
-    /// calls and 600 seconds for the whole run (input included); flags override them.
+    /// calls, 512M of memory and 600 seconds for the whole run (input included); flags
+    /// override them.
     /// The program is the script `//<stdin>` of package `__main__` (the current
     /// directory); the clock is not available.
     Stream {
@@ -163,6 +164,30 @@ pub(crate) struct LimitFlags {
     /// The deepest nesting of function calls allowed.
     #[arg(long, value_name = "N")]
     pub(crate) max_depth: Option<usize>,
+    /// Stop when the values a module made and still holds pass SIZE bytes (a number,
+    /// or with a K, M or G suffix: 512M).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub(crate) max_memory: Option<usize>,
+    /// Refuse any single result bigger than N: bytes of a string, elements of a list,
+    /// tuple, dict or set, bits of an int.
+    #[arg(long, value_name = "N")]
+    pub(crate) max_size: Option<usize>,
+}
+
+/// A size in bytes: digits, optionally followed by K, M or G (powers of 1024).
+fn parse_size(s: &str) -> Result<usize, String> {
+    let (digits, shift) = match s.as_bytes().last() {
+        Some(b'K' | b'k') => (&s[..s.len() - 1], 10),
+        Some(b'M' | b'm') => (&s[..s.len() - 1], 20),
+        Some(b'G' | b'g') => (&s[..s.len() - 1], 30),
+        _ => (s, 0),
+    };
+    let bad = || format!("{s:?} is not a size (want bytes, or a number with K, M or G)");
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let n: usize = digits.parse().map_err(|_| bad())?;
+    n.checked_mul(1 << shift).ok_or_else(bad)
 }
 
 /// Dialect switches shared by the commands that read programs.
@@ -475,6 +500,12 @@ fn run(program: Program, flags: &DialectFlags) -> ExitCode {
             Ok(d) => limits = limits.timeout(d),
             Err(_) => return usage_error(&format!("--timeout {secs}: not a duration")),
         }
+    }
+    if let Some(n) = program.limits.max_memory {
+        limits = limits.max_memory(n);
+    }
+    if let Some(n) = program.limits.max_size {
+        limits = limits.max_size(n);
     }
     let max_depth = program.limits.max_depth;
     let argv0 = program.file.clone().unwrap_or_else(|| name.clone());

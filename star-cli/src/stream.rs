@@ -23,6 +23,8 @@ pub struct Defaults {
     pub timeout_secs: f64,
     /// Nested calls.
     pub max_depth: usize,
+    /// Bytes of values alive at once.
+    pub max_memory: usize,
 }
 
 /// The safe defaults of `star stream` (documented in `star stream --help`).
@@ -30,6 +32,7 @@ pub const DEFAULTS: Defaults = Defaults {
     max_steps: 100_000_000,
     timeout_secs: 600.0,
     max_depth: 200,
+    max_memory: 512 << 20,
 };
 
 /// What `star stream` was asked to do.
@@ -53,7 +56,9 @@ pub fn stream(opts: StreamOptions, flags: &DialectFlags) -> ExitCode {
         return usage_error(&format!("--timeout {secs}: not a duration"));
     };
     let depth = opts.limits.max_depth.unwrap_or(DEFAULTS.max_depth);
-    let limits = Limits::none().max_steps(steps);
+    let mut limits = Limits::none().max_steps(steps);
+    limits.max_memory = Some(opts.limits.max_memory.unwrap_or(DEFAULTS.max_memory));
+    limits.max_size = opts.limits.max_size;
     let mut builder = Interpreter::builder().dialect(dialect.clone());
     {
         let limits = limits.clone().timeout(timeout);

@@ -348,12 +348,60 @@ fn run_limits_stop_runaway_programs_with_a_message_naming_the_limit() {
             .code(),
         Some(2)
     );
+    let out = star(
+        &[
+            "run",
+            "--max-memory",
+            "1M",
+            "-c",
+            "x = list(range(1000000))",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("memory limit exceeded: more than 1048576 bytes"),
+        "{err}"
+    );
+    let growing = "x = []\ndef f():\n    for i in range(2000000000):\n        x.append(i)\nf()\n";
+    let out = star(&["run", "--max-memory", "4m", "-c", growing], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("memory limit exceeded: more than 4194304 bytes"),
+        "{err}"
+    );
+    let out = star(&["run", "--max-size", "1000", "-c", "x = 'a' * 1001"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("result size limit exceeded: string of 1001 bytes (limit 1000)"),
+        "{err}"
+    );
+    for bad in ["", "12X", "M", "-1", "1.5G", "99999999999999999999G"] {
+        let out = star(&["run", "--max-memory", bad, "-c", "x = 1"], None);
+        assert_eq!(out.status.code(), Some(2), "--max-memory {bad:?}");
+    }
     // Within the limits, nothing changes.
     let out = star(
         &["run", "--max-steps", "100", "-c", "print(len([1, 2]) + 1)"],
         None,
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout), "3\n");
+    let out = star(
+        &[
+            "run",
+            "--max-memory",
+            "512M",
+            "--max-size",
+            "100",
+            "-c",
+            "print(len('ab' * 50))",
+        ],
+        None,
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "100\n");
 }
 
 #[test]
@@ -453,6 +501,29 @@ fn stream_has_limits_by_default_and_takes_the_dialect_flags() {
     // Forbidden constructs are syntax-level errors.
     let out = star(&["stream", "--forbid", "lambda"], Some("f = lambda: 1\n"));
     assert_eq!(out.status.code(), Some(1));
+    // Memory: a limit by default, and the flag.
+    let out = star(
+        &["stream", "--max-memory", "1M"],
+        Some("x = 'a' * 10000000\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("memory limit exceeded: more than 1048576 bytes"),
+        "{err}"
+    );
+    let out = star(&["stream"], Some("x = 'a' * 1000000000\n"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("memory limit exceeded: more than 536870912 bytes"),
+        "{err}"
+    );
+    assert_eq!(
+        star(&["stream", "--max-memory", "12Q"], Some(""))
+            .status
+            .code(),
+        Some(2)
+    );
     // No clock for untrusted code.
     let out = star(&["stream"], Some("time.now()\n"));
     assert_eq!(out.status.code(), Some(1));

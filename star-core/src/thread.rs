@@ -139,11 +139,14 @@ impl Thread {
 
     /// Calls any callable value with `args`.
     pub fn call(&mut self, f: &Value, args: &Args<'_>) -> Result<Value> {
-        crate::eval::vm::call_value(self, f, args)
+        let entered = self.eval.meter.memory.enter();
+        let r = crate::eval::vm::call_value(self, f, args);
+        self.eval.meter.memory.leave(entered);
+        r
     }
 
-    /// Sets the execution limits (steps, deadline, cancellation) and starts counting
-    /// steps from zero.
+    /// Sets the execution limits (steps, deadline, cancellation, memory, result size)
+    /// and starts counting steps and memory from zero.
     pub fn set_limits(&mut self, limits: crate::eval::limits::Limits) {
         self.eval.meter.set_limits(limits);
     }
@@ -161,6 +164,13 @@ impl Thread {
     /// The limits in force.
     pub fn limits(&self) -> &crate::eval::limits::Limits {
         self.eval.meter.limits()
+    }
+
+    /// The bytes of values made under the current limits and still alive (as
+    /// `value/memory.rs` counts them; can be negative when values made before were
+    /// freed since).
+    pub fn memory_used(&self) -> isize {
+        self.eval.meter.memory.used()
     }
 
     /// Sets the maximum depth of nested Starlark calls.

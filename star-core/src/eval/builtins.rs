@@ -17,19 +17,22 @@ use crate::call::{Args, NativeFunction};
 use crate::error::{Error, ErrorKind, Result};
 use crate::star_builtin;
 use crate::thread::Thread;
+use crate::value::memory::{self, Shape};
 use crate::value::{Bytes, Dict, Range, Set, Str, Tuple, Value};
 
 /// Prints its arguments, separated by `sep`, as one line.
 #[star_builtin(signature = (*args, sep = " "))]
-fn print(thread: &mut Thread, args: Vec<Value>, sep: &str) {
+fn print(thread: &mut Thread, args: Vec<Value>, sep: &str) -> Result<()> {
     let mut line = String::new();
     for (i, a) in args.iter().enumerate() {
         if i > 0 {
             line.push_str(sep);
         }
-        line.push_str(&a.to_str());
+        line.push_str(&a.checked_to_str()?);
     }
+    memory::reserve_result(Shape::Str, line.len())?;
     thread.print(&line);
+    Ok(())
 }
 
 /// The number of elements of a sequence or collection, or bytes of a string.
@@ -62,19 +65,19 @@ fn r#type(x: &Value) -> &'static str {
 
 /// The value's string form: a string is itself; others as `repr`.
 #[star_builtin(name = "str", signature = (x, /), pure)]
-fn str_(x: &Value) -> Value {
-    match x {
+fn str_(x: &Value) -> Result<Value> {
+    Ok(match x {
         Value::Str(_) => x.clone(),
         // Bytes become text: invalid UTF-8 turns into U+FFFD, byte by byte.
         Value::Bytes(b) => Value::Str(Str::from_bytes(&utf8_or_replacement(b.as_bytes()))),
-        _ => Value::str(&x.repr()),
-    }
+        _ => Value::str(&x.checked_repr()?),
+    })
 }
 
 /// The value's printed form, which reads back as the same value where possible.
 #[star_builtin(signature = (x, /), pure)]
-fn repr(x: &Value) -> String {
-    x.repr()
+fn repr(x: &Value) -> Result<String> {
+    x.checked_repr()
 }
 
 /// The truth value of `x`.

@@ -11,6 +11,7 @@ use num_bigint::BigInt;
 
 use super::ops::to_float;
 use crate::error::{Error, Result};
+use crate::value::memory::{self, Shape};
 use crate::value::repr::format_float;
 use crate::value::{Str, Value};
 
@@ -189,6 +190,7 @@ pub fn percent_format(format: &Str, args: &Value) -> Result<Str> {
     if next < positional.len() && !matches!(args, Value::Dict(_)) {
         return Err(Error::value_error("too many arguments for format string"));
     }
+    memory::reserve_result(Shape::Str, out.len())?;
     Ok(Str::from_bytes(&out))
 }
 

@@ -1,5 +1,6 @@
 //! Execution limits: a step budget, a deadline and cancellation, checked by the machine
-//! at every loop iteration and every call.
+//! at every loop iteration and every call; and memory and result-size limits, kept by
+//! the value types' accounting (`value/memory.rs`) and checked here too.
 //!
 //! A *step* is one iteration of a loop (`for`, `while`, a comprehension's `for`) or one
 //! call of a Starlark function: every way a program can keep running goes through one,
@@ -8,6 +9,12 @@
 //! slow path here counts the steps used, checks the limits, and hands out the next
 //! batch (at most [`BATCH`] steps, so the deadline and the cancellation flag are looked
 //! at every few thousand steps).
+//!
+//! The memory limit (bytes of values made during the execution and still alive) and
+//! the size limit (of one string, list, dict, set, tuple or int) live in the thread's
+//! memory [`Account`], which the machine installs while it runs. Code that makes a big
+//! result at once checks them before allocating; growth bit by bit (a loop appending,
+//! a comprehension) is caught by the check in each refill, every [`BATCH`] steps.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,6 +22,7 @@ use std::task::Waker;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::value::memory::{self, Account};
 
 /// Steps between two checks of the deadline and the cancellation flag.
 const BATCH: u64 = 4096;
@@ -28,6 +36,13 @@ pub struct Limits {
     pub deadline: Option<Instant>,
     /// Execution stops soon after this token is cancelled (by any thread).
     pub cancel: Option<CancelToken>,
+    /// The most bytes of values made during the execution that may be alive at once
+    /// (as counted by `value/memory.rs`: strings, bytes, tuples and the storage of
+    /// lists, dicts and sets).
+    pub max_memory: Option<usize>,
+    /// The largest single result: bytes of a string or bytes value, elements of a
+    /// list, tuple or set, entries of a dict, bits of an int.
+    pub max_size: Option<usize>,
 }
 
 impl Limits {
@@ -54,8 +69,25 @@ impl Limits {
         self
     }
 
+    /// At most `bytes` bytes of values alive at once, builder style.
+    pub fn max_memory(mut self, bytes: usize) -> Limits {
+        self.max_memory = Some(bytes);
+        self
+    }
+
+    /// No single result bigger than `n` (bytes, elements, entries or bits), builder
+    /// style.
+    pub fn max_size(mut self, n: usize) -> Limits {
+        self.max_size = Some(n);
+        self
+    }
+
     fn is_unlimited(&self) -> bool {
-        self.max_steps.is_none() && self.deadline.is_none() && self.cancel.is_none()
+        self.max_steps.is_none()
+            && self.deadline.is_none()
+            && self.cancel.is_none()
+            && self.max_memory.is_none()
+            && self.max_size.is_none()
     }
 }
 
@@ -127,6 +159,8 @@ pub(crate) struct Meter {
     limits: Limits,
     /// Running on a fiber that must yield to its runtime now and then.
     cooperative: bool,
+    /// Memory and result sizes.
+    pub(crate) memory: Account,
 }
 
 impl Default for Meter {
@@ -137,6 +171,7 @@ impl Default for Meter {
             used: 0,
             limits: Limits::none(),
             cooperative: false,
+            memory: Account::default(),
         }
     }
 }
@@ -144,6 +179,7 @@ impl Default for Meter {
 impl Meter {
     /// Sets the limits; the step count starts again from zero.
     pub(crate) fn set_limits(&mut self, limits: Limits) {
+        self.memory.reset(limits.max_memory, limits.max_size);
         self.limits = limits;
         self.used = 0;
         self.batch = if self.limits.is_unlimited() && !self.cooperative {
@@ -229,7 +265,8 @@ impl Meter {
         };
         self.batch = left.min(BATCH);
         self.fuel = self.batch;
-        Ok(())
+        // After a memory error the meter stays usable: the memory may be freed.
+        memory::check()
     }
 }
 

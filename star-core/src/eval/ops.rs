@@ -15,6 +15,7 @@ use num_traits::{Signed, ToPrimitive, Zero};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::syntax::{BinOp, UnaryOp};
+use crate::value::memory::{self, Shape};
 use crate::value::{Bytes, Dict, HashedValue, Set, Str, Tuple, Value};
 
 use super::format::percent_format;
@@ -130,6 +131,16 @@ fn arith(op: BinOp, x: &Value, y: &Value) -> Result<Value> {
     }
     if is_int(x) && is_int(y) {
         let (a, b) = (big(x).unwrap_or_default(), big(y).unwrap_or_default());
+        // Only products and shifts grow much; each is checked before it is made.
+        match op {
+            BinOp::Star => memory::reserve_result(Shape::Int, (a.bits() + b.bits()) as usize)?,
+            BinOp::LtLt => {
+                if let Some(n) = b.to_u64().filter(|&n| n < MAX_SHIFT as u64) {
+                    memory::reserve_result(Shape::Int, (a.bits() + n) as usize)?
+                }
+            }
+            _ => {}
+        }
         return Ok(Value::from_bigint(match op {
             BinOp::Plus => a + b,
             BinOp::Minus => a - b,
@@ -237,32 +248,40 @@ fn repeat(x: &Value, n: &Value) -> Result<Value> {
     let n = repeat_count(n)?;
     Ok(match x {
         Value::Str(s) => {
-            checked_len(s.len(), n)?;
+            memory::reserve_result(Shape::Str, checked_len(s.len(), n)?)?;
             Value::Str(Str::from_bytes(&s.as_bytes().repeat(n)))
         }
         Value::Bytes(b) => {
-            checked_len(b.len(), n)?;
+            memory::reserve_result(Shape::Bytes, checked_len(b.len(), n)?)?;
             Value::Bytes(Bytes::new(&b.as_bytes().repeat(n)))
         }
         Value::List(l) => {
             let items = l.borrow();
             checked_len(items.len(), n)?;
-            Value::list(repeat_vec(&items, n))
+            Value::list(repeat_vec(Shape::List, &items, n)?)
         }
         Value::Tuple(t) => {
             checked_len(t.len(), n)?;
-            Value::Tuple(Tuple::new(repeat_vec(t, n)))
+            Value::Tuple(Tuple::new(repeat_vec(Shape::Tuple, t, n)?))
         }
         _ => unreachable!("repeat of a non-sequence"),
     })
 }
 
-fn repeat_vec(items: &[Value], n: usize) -> Vec<Value> {
-    let mut out = Vec::with_capacity(items.len() * n);
+fn repeat_vec(shape: Shape, items: &[Value], n: usize) -> Result<Vec<Value>> {
+    let mut out = memory::try_vec(shape, items.len() * n)?;
     for _ in 0..n {
         out.extend_from_slice(items);
     }
-    out
+    Ok(out)
+}
+
+/// The elements of `a` followed by those of `b`, checked against the limits first.
+fn concat_vec(shape: Shape, a: &[Value], b: &[Value]) -> Result<Vec<Value>> {
+    let mut v = memory::try_vec(shape, a.len().saturating_add(b.len()))?;
+    v.extend_from_slice(a);
+    v.extend_from_slice(b);
+    Ok(v)
 }
 
 /// `x in y`.
@@ -405,20 +424,18 @@ pub fn binary(op: BinOp, x: &Value, y: &Value) -> Result<Value> {
     }
     Ok(match (op, x, y) {
         (Plus, Value::Str(a), Value::Str(b)) => {
+            memory::reserve_result(Shape::Str, a.len() + b.len())?;
             Value::Str(Str::concat(&[a.as_bytes(), b.as_bytes()]))
         }
         (Plus, Value::Bytes(a), Value::Bytes(b)) => {
+            memory::reserve_result(Shape::Bytes, a.len() + b.len())?;
             Value::Bytes(Bytes::new(&[a.as_bytes(), b.as_bytes()].concat()))
         }
         (Plus, Value::List(a), Value::List(b)) => {
-            let mut v = a.to_vec();
-            v.extend(b.borrow().iter().cloned());
-            Value::list(v)
+            Value::list(concat_vec(Shape::List, &a.borrow(), &b.borrow())?)
         }
         (Plus, Value::Tuple(a), Value::Tuple(b)) => {
-            let mut v = a.to_vec();
-            v.extend(b.iter().cloned());
-            Value::Tuple(Tuple::new(v))
+            Value::Tuple(Tuple::new(concat_vec(Shape::Tuple, a, b)?))
         }
         (Star, Value::Str(_) | Value::Bytes(_) | Value::List(_) | Value::Tuple(_), n)
             if is_int(n) =>
@@ -432,6 +449,7 @@ pub fn binary(op: BinOp, x: &Value, y: &Value) -> Result<Value> {
         }
         (Percent, Value::Str(f), args) => Value::Str(percent_format(f, args)?),
         (Pipe, Value::Dict(a), Value::Dict(b)) => {
+            memory::reserve_result(Shape::Dict, a.len() + b.len())?;
             let mut m = a.borrow().clone();
             for (k, v) in b.borrow().iter() {
                 m.insert(k.clone(), v.clone());
@@ -464,6 +482,7 @@ pub fn in_place(op: BinOp, x: &Value, y: &Value) -> Result<Value> {
         (BinOp::Plus, Value::List(l), _) => match methods::elements(y) {
             Some(items) => {
                 let items = items?;
+                memory::reserve_result(Shape::List, l.len() + items.len())?;
                 l.borrow_mut("apply += to")?.extend(items);
                 Ok(x.clone())
             }

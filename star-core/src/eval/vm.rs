@@ -24,6 +24,7 @@ use crate::call::{Args, NativeFunction, NativeImpl, Signature};
 use crate::error::{Error, ErrorKind, Frame, Result};
 use crate::syntax::BinOp;
 use crate::thread::Thread;
+use crate::value::memory::{self, Shape};
 use crate::value::{Dict, FreezeCell, HashedValue, List, Set, Str, Tuple, Value};
 
 static UNBOUND_SIGNATURE: Signature = Signature {
@@ -221,7 +222,8 @@ impl EvalState {
         };
     }
 
-    /// Runs `f` with `code` on the active-call stack.
+    /// Runs `f` with `code` on the active-call stack, charging the thread's memory
+    /// account.
     pub(crate) fn with_active<T>(
         thread: &mut Thread,
         code: &Code,
@@ -230,14 +232,17 @@ impl EvalState {
         if thread.eval.active.is_empty() {
             thread.eval.enter();
         }
+        let entered = thread.eval.meter.memory.enter();
         thread.eval.active.push(ActiveCall { code, pc: 0 });
         let r = f(thread);
         thread.eval.active.pop();
+        thread.eval.meter.memory.leave(entered);
         r
     }
 }
 
-/// Calls any callable value.
+/// Calls any callable value. (A host calling into Starlark from outside an execution
+/// should use [`Thread::call`], which also charges the thread's memory account.)
 pub fn call_value(thread: &mut Thread, f: &Value, args: &Args<'_>) -> Result<Value> {
     match f {
         Value::Function(func) => call_function(thread, func, args),
@@ -601,20 +606,35 @@ fn not_iterable(v: &Value) -> Error {
     Error::type_error(format!("{} value is not iterable", v.type_name()))
 }
 
-/// Collects the values of any iterable (for `*args`, unpacking, builtins).
+/// Collects the values of any iterable (for `*args`, unpacking, builtins). The
+/// result is usually kept (as a list, a tuple, a sorted copy), so it is checked
+/// against the memory and size limits before it is made, or, when its length is not
+/// known in advance (a host iterator), as it grows.
 pub fn iterate(v: &Value) -> Result<Vec<Value>> {
+    let known = match v {
+        Value::List(l) => Some(l.len()),
+        Value::Tuple(t) => Some(t.len()),
+        Value::Range(r) => Some(r.len()),
+        Value::Dict(d) => Some(d.len()),
+        Value::Set(s) => Some(s.len()),
+        _ => None,
+    };
+    let mut out = memory::try_vec(Shape::List, known.unwrap_or(0))?;
     match v {
-        Value::List(l) => Ok(l.to_vec()),
-        Value::Tuple(t) => Ok(t.to_vec()),
+        Value::List(l) => out.extend_from_slice(&l.borrow()),
+        Value::Tuple(t) => out.extend_from_slice(t),
         _ => {
             let mut it = Iter::new(v)?;
-            let mut out = Vec::new();
             while let Some(x) = it.next() {
                 out.push(x);
+                if known.is_none() && out.len() % 4096 == 0 {
+                    memory::reserve_result(Shape::List, out.len())?;
+                    memory::reserve(out.capacity() * std::mem::size_of::<Value>())?;
+                }
             }
-            Ok(out)
         }
     }
+    Ok(out)
 }
 
 #[cold]

@@ -33,6 +33,7 @@ use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult, Yielder};
 
 use crate::error::{Error, Result};
+use crate::value::memory;
 
 /// How long a fiber runs before it lets other tasks on its thread run.
 pub const SLICE: Duration = Duration::from_millis(2);
@@ -151,6 +152,8 @@ pub(crate) struct Fiber<'a, R, I: Interrupt> {
     /// The stack to hand back when the closure is done.
     stack_slot: &'a mut Option<DefaultStack>,
     waiting: bool,
+    /// The fiber's memory accounting while it is suspended.
+    parked: crate::value::memory::Parked,
 }
 
 impl<'a, R, I: Interrupt> Fiber<'a, R, I> {
@@ -191,6 +194,7 @@ impl<'a, R, I: Interrupt> Fiber<'a, R, I> {
             interrupt,
             stack_slot,
             waiting: false,
+            parked: Default::default(),
         }
     }
 }
@@ -213,7 +217,11 @@ impl<R, I: Interrupt + Unpin> Future for Fiber<'_, R, I> {
         this.ctx.slice_start.set(Instant::now());
         let prev = CURRENT.with(|c| c.replace(&*this.ctx));
         let prev_bounds = crate::native_stack::set_fiber_bounds(this.ctx.bounds);
+        let outer = memory::park();
+        memory::unpark(this.parked);
         let r = co.resume(resume);
+        this.parked = memory::park();
+        memory::unpark(outer);
         crate::native_stack::set_fiber_bounds(prev_bounds);
         CURRENT.with(|c| c.set(prev));
         this.ctx.waker.set(ptr::null());

@@ -521,3 +521,29 @@ fn reading_from_an_async_reader() {
         assert_eq!(prints(&log), ["a", "b"]);
     });
 }
+
+#[test]
+fn memory_limits_stop_a_stream_and_interleaved_executions_are_charged_apart() {
+    let (r, _, ex) = run_text(
+        Executor::builder().limits(Limits::none().max_memory(1 << 20)),
+        "a = 'x' * 1000\nb = 'a' * 10000000\n",
+    );
+    let e = r.unwrap_err();
+    assert!(e.message().starts_with("memory limit exceeded"), "{e}");
+    assert!(ex.get("a").is_some());
+
+    rt().block_on(async {
+        // `big` makes 50 MB while `small`, limited to 10 MB, waits for an async
+        // builtin: none of it is charged to `small`.
+        let (mut big, _) = executor(with_async(Executor::builder()));
+        let (mut small, log) =
+            executor(with_async(Executor::builder()).limits(Limits::none().max_memory(10 << 20)));
+        let (rb, rs) = tokio::join!(
+            big.run_text("x = slow(10, 'a') * 50000000\ny = slow(100, 1)\n"),
+            small.run_text("z = slow(50, 'b') * 1000\nprint(len(z))\n"),
+        );
+        rb.unwrap();
+        rs.unwrap();
+        assert_eq!(prints(&log), ["1000"]);
+    });
+}

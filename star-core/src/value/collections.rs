@@ -8,11 +8,12 @@
 //! unhashable key is refused before the table is touched.
 
 use std::hash::{Hash, Hasher};
-use std::ops::Deref;
+use std::ops::{Deref, DerefMut};
 
 use triomphe::ThinArc;
 
 use super::cell::{CellMut, CellRef, FreezeCell};
+use super::memory::{self, Shape};
 use super::ordered_map::{OrderedMap, OrderedSet};
 use super::Value;
 use crate::error::{Error, ErrorKind, Result};
@@ -21,26 +22,42 @@ use crate::error::{Error, ErrorKind, Result};
 #[derive(Clone)]
 pub struct Tuple(ThinArc<(), Value>);
 
+/// The bytes a tuple of `n` items takes, for the memory account.
+fn tuple_bytes(n: usize) -> usize {
+    16 + 16 * n
+}
+
 impl Tuple {
     /// A tuple of these items.
     pub fn new(items: Vec<Value>) -> Tuple {
-        Tuple(ThinArc::from_header_and_iter((), items.into_iter()))
+        Tuple::from_exact(items.into_iter())
     }
 
     /// A tuple of the items of an iterator that knows its length.
     pub fn from_exact(items: impl ExactSizeIterator<Item = Value>) -> Tuple {
+        memory::charge(tuple_bytes(items.len()));
         Tuple(ThinArc::from_header_and_iter((), items))
     }
 
     /// A tuple of clones of these items.
     pub fn from_slice(items: &[Value]) -> Tuple {
-        Tuple(ThinArc::from_header_and_iter((), items.iter().cloned()))
+        Tuple::from_exact(items.iter().cloned())
     }
 
     /// The items.
     #[inline]
     pub fn as_slice(&self) -> &[Value] {
         &self.0.slice
+    }
+}
+
+impl Drop for Tuple {
+    #[inline]
+    fn drop(&mut self) {
+        // As for strings (`str.rs`): the last reference credits the allocation.
+        if ThinArc::strong_count(&self.0) == 1 {
+            memory::credit(tuple_bytes(self.0.slice.len()));
+        }
     }
 }
 
@@ -52,15 +69,129 @@ impl Deref for Tuple {
     }
 }
 
+/// The contents of a mutable collection, as the memory account sees them: the bytes
+/// of storage reserved (capacity, not length) and the length the size limit applies to.
+pub trait Storage {
+    /// The bytes of heap storage held.
+    fn footprint(&self) -> usize;
+    /// The number of elements (or entries).
+    fn count(&self) -> usize;
+    /// The kind of collection, for the size limit's message.
+    fn shape() -> Shape;
+}
+
+impl Storage for Vec<Value> {
+    #[inline]
+    fn footprint(&self) -> usize {
+        self.capacity() * std::mem::size_of::<Value>()
+    }
+    #[inline]
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn shape() -> Shape {
+        Shape::List
+    }
+}
+
+impl Storage for DictMap {
+    #[inline]
+    fn footprint(&self) -> usize {
+        self.heap_bytes()
+    }
+    #[inline]
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn shape() -> Shape {
+        Shape::Dict
+    }
+}
+
+impl Storage for SetMap {
+    #[inline]
+    fn footprint(&self) -> usize {
+        self.heap_bytes()
+    }
+    #[inline]
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn shape() -> Shape {
+        Shape::Set
+    }
+}
+
+/// Write access to a list's, dict's or set's contents ([`CellMut`]) that keeps the
+/// memory account: when it ends, the change in the storage's footprint is charged or
+/// credited, and a length past the size limit is recorded for the next check.
+pub struct StorageMut<'a, T: Storage> {
+    inner: CellMut<'a, T>,
+    before: usize,
+}
+
+impl<'a, T: Storage> StorageMut<'a, T> {
+    #[inline]
+    fn new(inner: CellMut<'a, T>) -> Self {
+        let before = inner.footprint();
+        StorageMut { inner, before }
+    }
+}
+
+impl<T: Storage> Deref for StorageMut<'_, T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        &self.inner
+    }
+}
+
+impl<T: Storage> DerefMut for StorageMut<'_, T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.inner
+    }
+}
+
+impl<T: Storage> Drop for StorageMut<'_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        memory::adjust(self.before, self.inner.footprint());
+        memory::note_len(T::shape(), self.inner.count());
+    }
+}
+
+/// A collection's fixed allocation (reference count and cell), for the memory account.
+const FIXED: usize = 48;
+
+/// Charges a new collection's storage.
+#[inline]
+fn charge_new<T: Storage>(contents: &T) {
+    memory::charge(FIXED + contents.footprint());
+    memory::note_len(T::shape(), contents.count());
+}
+
 /// A mutable list.
-#[derive(Default)]
 pub struct List {
     items: FreezeCell<Vec<Value>>,
+}
+
+impl Default for List {
+    fn default() -> Self {
+        List::new(Vec::new())
+    }
+}
+
+impl Drop for List {
+    fn drop(&mut self) {
+        memory::credit(FIXED + self.items.get_mut().footprint());
+    }
 }
 
 impl List {
     /// A list of these items.
     pub fn new(items: Vec<Value>) -> List {
+        charge_new(&items);
         List {
             items: FreezeCell::new(items),
         }
@@ -75,10 +206,11 @@ impl List {
     /// Write access for an operation described by `verb` ("append to", "clear", ...),
     /// or the reference's error if the list is frozen or being iterated.
     #[inline]
-    pub fn borrow_mut(&self, verb: &str) -> Result<CellMut<'_, Vec<Value>>> {
-        self.items
-            .borrow_mut()
-            .map_err(|e| Value::mutate_error(e, verb, "list"))
+    pub fn borrow_mut(&self, verb: &str) -> Result<StorageMut<'_, Vec<Value>>> {
+        match self.items.borrow_mut() {
+            Ok(w) => Ok(StorageMut::new(w)),
+            Err(e) => Err(Value::mutate_error(e, verb, "list")),
+        }
     }
 
     /// The number of items.
@@ -184,9 +316,20 @@ pub type DictMap = OrderedMap<Value>;
 pub type SetMap = OrderedSet;
 
 /// A mutable, insertion-ordered dict.
-#[derive(Default)]
 pub struct Dict {
     map: FreezeCell<DictMap>,
+}
+
+impl Default for Dict {
+    fn default() -> Self {
+        Dict::from_map(DictMap::new())
+    }
+}
+
+impl Drop for Dict {
+    fn drop(&mut self) {
+        memory::credit(FIXED + self.map.get_mut().footprint());
+    }
 }
 
 impl Dict {
@@ -197,6 +340,7 @@ impl Dict {
 
     /// A dict holding these entries.
     pub fn from_map(map: DictMap) -> Dict {
+        charge_new(&map);
         Dict {
             map: FreezeCell::new(map),
         }
@@ -210,10 +354,11 @@ impl Dict {
 
     /// Write access for an operation described by `verb`, or the reference's error.
     #[inline]
-    pub fn borrow_mut(&self, verb: &str) -> Result<CellMut<'_, DictMap>> {
-        self.map
-            .borrow_mut()
-            .map_err(|e| Value::mutate_error(e, verb, "hash table"))
+    pub fn borrow_mut(&self, verb: &str) -> Result<StorageMut<'_, DictMap>> {
+        match self.map.borrow_mut() {
+            Ok(w) => Ok(StorageMut::new(w)),
+            Err(e) => Err(Value::mutate_error(e, verb, "hash table")),
+        }
     }
 
     /// The number of entries.
@@ -272,9 +417,20 @@ impl Dict {
 }
 
 /// A mutable, insertion-ordered set.
-#[derive(Default)]
 pub struct Set {
     items: FreezeCell<SetMap>,
+}
+
+impl Default for Set {
+    fn default() -> Self {
+        Set::from_set(SetMap::new())
+    }
+}
+
+impl Drop for Set {
+    fn drop(&mut self) {
+        memory::credit(FIXED + self.items.get_mut().footprint());
+    }
 }
 
 impl Set {
@@ -285,6 +441,7 @@ impl Set {
 
     /// A set holding these elements.
     pub fn from_set(items: SetMap) -> Set {
+        charge_new(&items);
         Set {
             items: FreezeCell::new(items),
         }
@@ -299,10 +456,11 @@ impl Set {
     /// Write access for an operation described by `verb`, or the reference's error
     /// (which, as for dicts, speaks of a "hash table").
     #[inline]
-    pub fn borrow_mut(&self, verb: &str) -> Result<CellMut<'_, SetMap>> {
-        self.items
-            .borrow_mut()
-            .map_err(|e| Value::mutate_error(e, verb, "hash table"))
+    pub fn borrow_mut(&self, verb: &str) -> Result<StorageMut<'_, SetMap>> {
+        match self.items.borrow_mut() {
+            Ok(w) => Ok(StorageMut::new(w)),
+            Err(e) => Err(Value::mutate_error(e, verb, "hash table")),
+        }
     }
 
     /// The number of elements.

@@ -28,6 +28,9 @@
 //! are atomic everywhere for this reason. Host types join the scheme through
 //! [`HostValue`] and the [`FreezeSafe`] marker.
 //!
+//! Strings, bytes, tuples and the storage of lists, dicts and sets are counted by the
+//! memory accounting of `memory.rs`, which the memory and result-size limits use.
+//!
 //! There are no lifetimes in this API: a `Value` is owned, and a host keeps it as long
 //! as it likes.
 
@@ -36,6 +39,7 @@ pub(crate) mod collections;
 mod compare;
 mod convert;
 mod host;
+pub(crate) mod memory;
 mod module;
 pub(crate) mod ordered_map;
 pub(crate) mod repr;
@@ -47,9 +51,12 @@ use num_bigint::BigInt;
 use triomphe::Arc;
 
 pub use cell::{CellMut, CellRef, FreezeCell, MutateError};
-pub use collections::{Dict, DictMap, HashedValue, List, Range, Set, SetMap, Tuple};
+pub use collections::{
+    Dict, DictMap, HashedValue, List, Range, Set, SetMap, Storage, StorageMut, Tuple,
+};
 pub use convert::{ConvError, FromValue, IntoValue};
 pub use host::{FreezeSafe, Host, HostIter, HostMethods, HostValue};
+pub use memory::Shape;
 pub use module::{push_indented, NativeModule};
 pub use ordered_map::{OrderedMap, OrderedSet};
 pub use str::{Bytes, Str};

@@ -131,6 +131,16 @@ impl<V> OrderedMap<V> {
         self.slots.capacity().min(self.index.capacity())
     }
 
+    /// The bytes of heap storage the table holds, estimated from the entries' vector
+    /// alone (one load: collections measure this at every mutation): its slots, and
+    /// for each an index entry with its control byte, the index having about as many
+    /// (it grows at the same times).
+    #[inline]
+    pub fn heap_bytes(&self) -> usize {
+        self.slots.capacity()
+            * (std::mem::size_of::<Option<Bucket<V>>>() + std::mem::size_of::<Pos>() + 2)
+    }
+
     /// Makes room for `additional` more entries.
     pub fn reserve(&mut self, additional: usize) {
         self.index.reserve(additional, rehash);
@@ -424,6 +434,11 @@ impl OrderedSet {
     /// See [`OrderedMap::capacity`].
     pub fn capacity(&self) -> usize {
         self.0.capacity()
+    }
+
+    /// See [`OrderedMap::heap_bytes`].
+    pub fn heap_bytes(&self) -> usize {
+        self.0.heap_bytes()
     }
 
     /// Makes room for `additional` more elements.

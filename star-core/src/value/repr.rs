@@ -7,15 +7,35 @@
 
 use std::fmt::Write;
 
+use super::memory::{self, Shape};
 use super::Value;
 use crate::syntax::token::quote;
 
 impl Value {
     /// `repr(x)`: the form that reads back as the same value, where one exists.
+    ///
+    /// Under a memory or size limit (see `memory.rs`), printing stops early once the
+    /// text passes what the limits allow; [`Value::checked_repr`] turns that into the
+    /// limit's error.
     pub fn repr(&self) -> String {
         let mut out = String::new();
         Printer::default().repr(self, &mut out);
         out
+    }
+
+    /// `repr(x)`, or the memory or size limit's error if the text would pass it.
+    pub(crate) fn checked_repr(&self) -> crate::Result<String> {
+        let s = self.repr();
+        memory::reserve_result(Shape::Str, s.len())?;
+        Ok(s)
+    }
+
+    /// `str(x)`, or the memory or size limit's error if the text would pass it.
+    pub(crate) fn checked_to_str(&self) -> crate::Result<String> {
+        match self {
+            Value::Str(s) => Ok(s.to_str_lossy().into_owned()),
+            _ => self.checked_repr(),
+        }
     }
 
     /// `str(x)`: like `repr`, except that a string is its own text.
@@ -126,9 +146,19 @@ pub fn format_float(f: f64) -> String {
 }
 
 /// Prints values, remembering the containers it is inside to cut cycles.
-#[derive(Default)]
 struct Printer {
     path: Vec<usize>,
+    /// Past this length, containers print no more elements (see [`Value::repr`]).
+    budget: usize,
+}
+
+impl Default for Printer {
+    fn default() -> Self {
+        Printer {
+            path: Vec::new(),
+            budget: memory::text_budget(),
+        }
+    }
 }
 
 impl Printer {
@@ -145,6 +175,9 @@ impl Printer {
     fn seq(&mut self, items: &[Value], open: &str, close: &str, out: &mut String) {
         out.push_str(open);
         for (i, v) in items.iter().enumerate() {
+            if out.len() > self.budget {
+                return;
+            }
             if i > 0 {
                 out.push_str(", ");
             }
@@ -193,6 +226,9 @@ impl Printer {
                 if self.enter(triomphe::Arc::as_ptr(d) as usize, "{...}", out) {
                     out.push('{');
                     for (i, (k, v)) in d.borrow().iter().enumerate() {
+                        if out.len() > self.budget {
+                            break;
+                        }
                         if i > 0 {
                             out.push_str(", ");
                         }
@@ -207,6 +243,9 @@ impl Printer {
             Value::Set(s) => {
                 out.push_str("set([");
                 for (i, k) in s.borrow().iter().enumerate() {
+                    if out.len() > self.budget {
+                        break;
+                    }
                     if i > 0 {
                         out.push_str(", ");
                     }

@@ -17,6 +17,8 @@ use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
 
 use triomphe::ThinArc;
 
+use super::memory;
+
 #[derive(Debug)]
 struct Header {
     /// 0 until computed; see [`ByteStr::hash32`].
@@ -29,8 +31,25 @@ struct Header {
 #[derive(Clone)]
 struct ByteStr(ThinArc<Header, u8>);
 
+/// The bytes a string's allocation takes besides its contents (count, header, length),
+/// for the memory account.
+const OVERHEAD: usize = 24;
+
+impl Drop for ByteStr {
+    #[inline]
+    fn drop(&mut self) {
+        // The last reference gives the allocation back to the memory account. (Two
+        // threads dropping the last two references of a shared string at once both see
+        // two: the credit is lost, and the account errs upwards.)
+        if ThinArc::strong_count(&self.0) == 1 {
+            memory::credit(OVERHEAD + self.0.slice.len());
+        }
+    }
+}
+
 impl ByteStr {
     fn new(bytes: &[u8], utf8: u8) -> ByteStr {
+        memory::charge(OVERHEAD + bytes.len());
         ByteStr(ThinArc::from_header_and_slice(
             Header {
                 hash: AtomicU32::new(0),
@@ -47,6 +66,7 @@ impl ByteStr {
         /// Zeros to copy from: triomphe fills from a slice with one `memcpy`, but from
         /// an iterator byte by byte.
         static ZEROS: [u8; 256] = [0; 256];
+        memory::charge(OVERHEAD + len);
         let header = Header {
             hash: AtomicU32::new(0),
             utf8: AtomicU8::new(utf8),

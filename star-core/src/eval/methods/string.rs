@@ -13,6 +13,7 @@
 use crate::call::NativeFunction;
 use crate::error::{Error, Result};
 use crate::star_builtin;
+use crate::value::memory::{self, Shape};
 use crate::value::{Str, Value};
 
 use super::string_format::FORMAT;
@@ -355,6 +356,7 @@ fn join(sep: &Str, items: &[Value]) -> Result<Value> {
             }
         }
     }
+    memory::reserve_result(Shape::Str, len)?;
     let sep = sep.as_bytes();
     Ok(Value::Str(Str::build(len, |out| {
         let mut at = 0;
@@ -519,7 +521,7 @@ fn str_removesuffix(this: &Str, suffix: &Str) -> Value {
 /// or all if `count` is negative. An empty `old` matches before each rune and at the
 /// end.
 #[star_builtin(name = "replace", method, signature = (old, new, count = -1, /), pure)]
-fn str_replace(this: &Str, old: &Str, new: &Str, count: i64) -> Value {
+fn str_replace(this: &Str, old: &Str, new: &Str, count: i64) -> Result<Value> {
     let s = this.as_bytes();
     let limit = usize::try_from(count).unwrap_or(usize::MAX);
     if old.is_empty() {
@@ -528,16 +530,18 @@ fn str_replace(this: &Str, old: &Str, new: &Str, count: i64) -> Value {
             .chain(std::iter::once(s.len()))
             .take(limit)
             .collect();
-        return replace_at(this, &matches, 0, new.as_bytes());
+        memory::reserve_result(Shape::Str, s.len() + matches.len() * new.len())?;
+        return Ok(replace_at(this, &matches, 0, new.as_bytes()));
     }
     // Count the matches first, then write the result in place, searching again.
     let n = occurrences(s, old.as_bytes()).take(limit).count();
     if n == 0 {
-        return Value::Str(this.clone());
+        return Ok(Value::Str(this.clone()));
     }
     let (old_len, new) = (old.len(), new.as_bytes());
     let len = s.len() - n * old_len + n * new.len();
-    Value::Str(Str::build(len, |out| {
+    memory::reserve_result(Shape::Str, len)?;
+    Ok(Value::Str(Str::build(len, |out| {
         let (mut pos, mut at) = (0, 0);
         for i in occurrences(s, old.as_bytes()).take(n) {
             out[at..at + i - pos].copy_from_slice(&s[pos..i]);
@@ -547,7 +551,7 @@ fn str_replace(this: &Str, old: &Str, new: &Str, count: i64) -> Value {
             pos = i + old_len;
         }
         out[at..].copy_from_slice(&s[pos..]);
-    }))
+    })))
 }
 
 /// `this` with the `old_len` bytes at each of `matches` replaced by `new`.

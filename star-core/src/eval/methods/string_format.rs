@@ -21,6 +21,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::star_builtin;
 use crate::syntax::token::quote;
 use crate::thread::Thread;
+use crate::value::memory::{self, Shape};
 use crate::value::{Str, Value};
 
 fn format_error(kind: ErrorKind, msg: &str) -> Error {
@@ -180,6 +181,7 @@ pub(super) fn format(format: &[u8], args: &[Value], kwargs: &[(String, Value)]) 
             }
         }
     }
+    memory::reserve_result(Shape::Str, out.len())?;
     Ok(Str::from_bytes(&out))
 }
 
