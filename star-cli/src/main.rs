@@ -27,7 +27,7 @@ use star_core::diagnostics::{check_source, render};
 use star_core::dialect::Construct;
 use star_core::eval::limits::Limits;
 use star_core::eval::{FrozenModule, Predeclared};
-use star_core::interp::{FsLoader, Interpreter, Loader, Source, MAIN_PACKAGE};
+use star_core::interp::{FsLoader, Interpreter, InterpreterBuilder, Loader, Source, MAIN_PACKAGE};
 use star_core::syntax::{self, dump_module};
 use star_core::{Dialect, Value};
 
@@ -513,7 +513,7 @@ fn run(program: Program, flags: &DialectFlags) -> ExitCode {
         .chain(program.args.iter().map(|a| a.as_str()))
         .map(Value::str)
         .collect();
-    let mut builder = Interpreter::builder()
+    let builder = Interpreter::builder()
         .dialect(dialect)
         .predeclare("argv", Value::list(argv))
         .package(MAIN_PACKAGE, main)
@@ -530,23 +530,10 @@ fn run(program: Program, flags: &DialectFlags) -> ExitCode {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "{msg}");
         });
-    for spec in &program.packages {
-        let Some((alias, dir)) = spec.split_once('=') else {
-            return usage_error(&format!("--pkg {spec}: want ALIAS=DIR"));
-        };
-        if alias == MAIN_PACKAGE {
-            return usage_error(&format!(
-                "--pkg {spec}: {MAIN_PACKAGE} is the program's own package"
-            ));
-        }
-        match FsLoader::new(dir) {
-            Ok(l) => builder = builder.package(alias, l),
-            Err(e) => return usage_error(&format!("--pkg {spec}: {dir}: {e}")),
-        }
-    }
-    if !program.no_stdlib {
-        builder = builder.package(star_stdlib::PACKAGE_ALIAS, star_stdlib::package());
-    }
+    let builder = match mount_packages(builder, &program.packages, program.no_stdlib) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
     let interp = builder.build();
     let result = interp.exec_module(MAIN_PACKAGE, &name, None);
     let _ = std::io::stdout().flush();
@@ -560,6 +547,33 @@ fn run(program: Program, flags: &DialectFlags) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Mounts the `--pkg ALIAS=DIR` packages and, unless `no_stdlib`, the standard
+/// library; a bad spec is a usage error.
+pub(crate) fn mount_packages(
+    mut builder: InterpreterBuilder,
+    specs: &[String],
+    no_stdlib: bool,
+) -> Result<InterpreterBuilder, ExitCode> {
+    for spec in specs {
+        let Some((alias, dir)) = spec.split_once('=') else {
+            return Err(usage_error(&format!("--pkg {spec}: want ALIAS=DIR")));
+        };
+        if alias == MAIN_PACKAGE {
+            return Err(usage_error(&format!(
+                "--pkg {spec}: {MAIN_PACKAGE} is the program's own package"
+            )));
+        }
+        match FsLoader::new(dir) {
+            Ok(l) => builder = builder.package(alias, l),
+            Err(e) => return Err(usage_error(&format!("--pkg {spec}: {dir}: {e}"))),
+        }
+    }
+    if !no_stdlib {
+        builder = builder.package(star_stdlib::PACKAGE_ALIAS, star_stdlib::package());
+    }
+    Ok(builder)
 }
 
 fn parse(path: &str, resolve: bool, flags: &DialectFlags) -> ExitCode {

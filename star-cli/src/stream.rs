@@ -13,7 +13,7 @@ use star_core::eval::limits::Limits;
 use star_core::interp::{FsLoader, Interpreter, MAIN_PACKAGE};
 use star_core::stream::{Event, Executor, OnError};
 
-use crate::{usage_error, DialectFlags, LimitFlags};
+use crate::{mount_packages, usage_error, DialectFlags, LimitFlags};
 
 /// The limits `star stream` applies unless flags say otherwise.
 pub struct Defaults {
@@ -75,18 +75,10 @@ pub fn stream(opts: StreamOptions, flags: &DialectFlags) -> ExitCode {
         Ok(l) => builder = builder.package(MAIN_PACKAGE, l),
         Err(e) => return usage_error(&format!(".: {e}")),
     }
-    for spec in &opts.packages {
-        let Some((alias, dir)) = spec.split_once('=') else {
-            return usage_error(&format!("--pkg {spec}: want ALIAS=DIR"));
-        };
-        match FsLoader::new(dir) {
-            Ok(l) => builder = builder.package(alias, l),
-            Err(e) => return usage_error(&format!("--pkg {spec}: {dir}: {e}")),
-        }
-    }
-    if !opts.no_stdlib {
-        builder = builder.package(star_stdlib::PACKAGE_ALIAS, star_stdlib::package());
-    }
+    let builder = match mount_packages(builder, &opts.packages, opts.no_stdlib) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
     let interp = builder.build();
     let color = std::io::stderr().is_terminal();
     let mut ex = Executor::builder()

@@ -161,11 +161,6 @@ impl Thread {
         self.eval.meter.set_cooperative(on);
     }
 
-    /// The limits in force.
-    pub fn limits(&self) -> &crate::eval::limits::Limits {
-        self.eval.meter.limits()
-    }
-
     /// The bytes of values made under the current limits and still alive (as
     /// `value/memory.rs` counts them; can be negative when values made before were
     /// freed since).

@@ -201,11 +201,6 @@ impl Meter {
         self.used = steps;
     }
 
-    /// The limits in force.
-    pub(crate) fn limits(&self) -> &Limits {
-        &self.limits
-    }
-
     /// The steps taken so far under the current limits.
     pub(crate) fn steps(&self) -> u64 {
         self.used + (self.batch - self.fuel)

@@ -268,28 +268,9 @@ impl Module {
         };
         let errors = resolver.resolve_module(&mut ast);
         if !errors.is_empty() {
-            let ds = errors
-                .into_iter()
-                .map(|e| Diagnostic::resolve(&self.file, e))
-                .collect();
-            return Err(ExecError::Static(ds));
+            return Err(self.resolve_errors(errors));
         }
-        {
-            let mut names = self
-                .state
-                .global_names
-                .borrow_mut()
-                .map_err(|e| ExecError::Runtime(Value::mutate_error(e, "run", "module")))?;
-            let mut globals = self
-                .state
-                .globals
-                .borrow_mut()
-                .map_err(|e| ExecError::Runtime(Value::mutate_error(e, "run", "module")))?;
-            for g in &resolver.scope.globals[names.len()..] {
-                names.push(Str::new(&g.name));
-                globals.push(unbound());
-            }
-        }
+        self.declare_globals(&resolver.scope)?;
         let echo = echo
             && matches!(ast.stmts.last(), Some(s) if matches!(s.kind, syntax::ast::StmtKind::Expr(_)));
         let code = compile_toplevel(&env, &self.file, &ast.stmts, &ast.locals, echo);
@@ -326,22 +307,11 @@ impl Module {
             let stmts = std::slice::from_ref(&stmt);
             compile_toplevel(&env, &self.file, stmts, resolver.module_locals(), false)
         });
-        let nglobals = resolver.scope.globals.len();
-        let new_names: Vec<Str> = {
-            let names = self.state.global_names.borrow();
-            resolver.scope.globals[names.len().min(nglobals)..]
-                .iter()
-                .map(|g| Str::new(&g.name))
-                .collect()
-        };
+        let declared = self.declare_globals(&resolver.scope);
         self.resolver = Some(resolver.save());
-        self.add_globals(new_names)?;
+        declared?;
         if !errors.is_empty() {
-            let ds = errors
-                .into_iter()
-                .map(|e| Diagnostic::resolve(&self.file, e))
-                .collect();
-            return Err(ExecError::Static(ds));
+            return Err(self.resolve_errors(errors));
         }
         let Some(code) = code else {
             return Ok(());
@@ -366,11 +336,7 @@ impl Module {
         if errors.is_empty() {
             return Ok(());
         }
-        let ds = errors
-            .into_iter()
-            .map(|e| Diagnostic::resolve(&self.file, e))
-            .collect();
-        Err(ExecError::Static(ds))
+        Err(self.resolve_errors(errors))
     }
 
     /// The file name given to code compiled from now on (each stream of a session
@@ -384,15 +350,17 @@ impl Module {
         &self.file
     }
 
-    /// The host's predeclared names, to add more before code refers to them.
-    pub fn predeclared_mut(&mut self) -> &mut Predeclared {
-        &mut self.predeclared
+    /// Resolution errors as diagnostics of this module.
+    fn resolve_errors(&self, errors: Vec<crate::resolve::ResolveError>) -> ExecError {
+        let ds = errors
+            .into_iter()
+            .map(|e| Diagnostic::resolve(&self.file, e))
+            .collect();
+        ExecError::Static(ds)
     }
 
-    fn add_globals(&mut self, new: Vec<Str>) -> Result<(), ExecError> {
-        if new.is_empty() {
-            return Ok(());
-        }
+    /// Gives the globals the resolver added since the last input their (unbound) slots.
+    fn declare_globals(&self, scope: &crate::resolve::ModuleScope) -> Result<(), ExecError> {
         let mut names = self
             .state
             .global_names
@@ -403,8 +371,8 @@ impl Module {
             .globals
             .borrow_mut()
             .map_err(|e| ExecError::Runtime(Value::mutate_error(e, "run", "module")))?;
-        for n in new {
-            names.push(n);
+        for g in &scope.globals[names.len()..] {
+            names.push(Str::new(&g.name));
             globals.push(unbound());
         }
         Ok(())

@@ -525,11 +525,11 @@ impl Executor {
         }
         self.run_ready(&mut run).await?;
         if let Err(e) = self.module.finish_stream() {
-            self.note_source(&run);
+            self.note_source(&mut run);
             let e = self.exec_error(&run, e, None);
             self.failed(&mut run, e)?;
         }
-        self.note_source(&run);
+        self.note_source(&mut run);
         Ok(run.report)
     }
 
@@ -617,6 +617,7 @@ impl Executor {
             file,
             parser: StreamParser::new(self.dialect.scan_options()),
             text: Vec::new(),
+            noted: 0,
             ready: Vec::new(),
             report: Report::default(),
             deadline,
@@ -712,7 +713,11 @@ impl Executor {
     }
 
     /// Records the text received so far, for rendering snippets.
-    fn note_source(&mut self, run: &Run) {
+    fn note_source(&mut self, run: &mut Run) {
+        if run.noted == run.text.len() && self.sources.contains_key(&run.file) {
+            return;
+        }
+        run.noted = run.text.len();
         let text: Arc<str> = String::from_utf8_lossy(&run.text).into();
         self.sources.insert(run.file.clone(), text);
     }
@@ -807,6 +812,8 @@ struct Run {
     parser: StreamParser,
     /// The text received, for snippets.
     text: Vec<u8>,
+    /// How much of `text` was last recorded in the executor's sources.
+    noted: usize,
     /// Statements completed and not yet run.
     ready: Vec<Result<Stmt, SyntaxError>>,
     report: Report,
