@@ -393,11 +393,19 @@ impl NativeFunction {
         receiver: &Value,
         args: &Args<'_>,
     ) -> Result<Value> {
-        let r = match self.imp {
+        // A panic in host code is caught here and becomes an error naming the
+        // builtin, so the script, the thread and the host go on. The guards of the
+        // evaluator (call records, register frames, fiber state) have restored
+        // everything the unwinding passed through.
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match self.imp {
             NativeImpl::Sync(f) => f(thread, receiver, args),
             NativeImpl::Async(f) => {
-                f(thread, receiver, args).and_then(|fut| thread.await_native(fut))
+                f(thread, receiver, args).and_then(crate::stream::fiber::await_future)
             }
+        }));
+        let r = match r {
+            Ok(r) => r,
+            Err(payload) => return Err(self.panicked(payload)),
         };
         // Errors from host code (`?` on a Rust error) name the builtin, as the
         // builtins' own messages do.
@@ -408,6 +416,24 @@ impl NativeFunction {
                 e
             }
         })
+    }
+
+    /// The error for a panic caught in the builtin: `name: panicked: message`. A
+    /// dropped fiber's unwinding (which is a panic too) goes on.
+    #[cold]
+    #[inline(never)]
+    fn panicked(&self, payload: Box<dyn std::any::Any + Send>) -> Error {
+        if crate::stream::fiber::unwinding() {
+            std::panic::resume_unwind(payload);
+        }
+        let msg = if let Some(s) = payload.downcast_ref::<&str>() {
+            (*s).to_string()
+        } else if let Some(s) = payload.downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "(a panic without a message)".to_string()
+        };
+        Error::new(ErrorKind::Host, format!("{}: panicked: {msg}", self.name))
     }
 
     /// Whether the builtin is async.

@@ -111,8 +111,10 @@ impl Thread {
                 format!("cannot load {module}: this host does not provide modules"),
             ));
         };
-        let r = loader(self, module);
+        // The loader goes back however it returns (a panic in it unwinding included).
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| loader(self, module)));
         self.loader.get_or_insert(loader);
+        let r = r.unwrap_or_else(|payload| std::panic::resume_unwind(payload));
         r.map_err(|e| e.with_prefix(&format!("cannot load {module}: ")))
     }
 

@@ -140,13 +140,7 @@ pub fn expand(mut input: DeriveInput) -> syn::Result<TokenStream> {
     let freeze_fields: Vec<TokenStream> = all
         .iter()
         .map(|(f, ty)| {
-            quote_spanned!(ty.span()=> ::star_core::value::FreezeSafe::freeze_contents(&self.#f);)
-        })
-        .collect();
-    let frozen_fields: Vec<TokenStream> = all
-        .iter()
-        .map(|(f, ty)| {
-            quote_spanned!(ty.span()=> && ::star_core::value::FreezeSafe::contents_frozen(&self.#f))
+            quote_spanned!(ty.span()=> ::star_core::value::FreezeSafe::freeze_contents(&self.#f, __freezer);)
         })
         .collect();
 
@@ -165,14 +159,6 @@ pub fn expand(mut input: DeriveInput) -> syn::Result<TokenStream> {
                 __out.push('(');
                 #(#repr_parts)*
                 __out.push(')');
-            }
-
-            fn freeze(&self) {
-                #(#freeze_fields)*
-            }
-
-            fn is_frozen(&self) -> bool {
-                true #(#frozen_fields)*
             }
 
             fn equals(&self, __other: &#value) -> ::star_core::error::Result<bool> {
@@ -205,12 +191,8 @@ pub fn expand(mut input: DeriveInput) -> syn::Result<TokenStream> {
         where
             #(#freeze_bounds)*
         {
-            fn freeze_contents(&self) {
+            fn freeze_contents(&self, __freezer: &mut ::star_core::value::Freezer) {
                 #(#freeze_fields)*
-            }
-
-            fn contents_frozen(&self) -> bool {
-                true #(#frozen_fields)*
             }
         }
 

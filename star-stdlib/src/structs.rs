@@ -76,14 +76,6 @@ impl HostValue for Struct {
         out.push(')');
     }
 
-    fn freeze(&self) {
-        self.freeze_contents();
-    }
-
-    fn is_frozen(&self) -> bool {
-        self.contents_frozen()
-    }
-
     fn equals(&self, other: &Value) -> Result<bool> {
         let Some(o) = other.downcast_ref::<Struct>() else {
             return Ok(false);
@@ -143,12 +135,8 @@ impl HostValue for Struct {
 // SAFETY: the field list never changes after construction; the field values are frozen
 // by `freeze_contents`.
 unsafe impl FreezeSafe for Struct {
-    fn freeze_contents(&self) {
-        self.fields.iter().for_each(|(_, v)| v.freeze());
-    }
-
-    fn contents_frozen(&self) -> bool {
-        self.fields.iter().all(|(_, v)| v.is_frozen())
+    fn freeze_contents(&self, freezer: &mut star_core::value::Freezer) {
+        self.fields.iter().for_each(|(_, v)| freezer.value(v));
     }
 }
 

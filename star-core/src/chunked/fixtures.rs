@@ -106,14 +106,6 @@ impl HostValue for Struct {
         out.push(')');
     }
 
-    fn freeze(&self) {
-        self.freeze_contents();
-    }
-
-    fn is_frozen(&self) -> bool {
-        self.contents_frozen()
-    }
-
     fn equals(&self, other: &Value) -> Result<bool> {
         let Some(o) = other.downcast_ref::<Struct>() else {
             return Ok(false);
@@ -187,12 +179,8 @@ impl HostValue for Struct {
 // SAFETY: the constructor and the field list never change after construction; the
 // field values are frozen by `freeze_contents`.
 unsafe impl FreezeSafe for Struct {
-    fn freeze_contents(&self) {
-        self.fields.iter().for_each(|(_, v)| v.freeze());
-    }
-
-    fn contents_frozen(&self) -> bool {
-        self.fields.iter().all(|(_, v)| v.is_frozen())
+    fn freeze_contents(&self, freezer: &mut crate::value::Freezer) {
+        self.fields.iter().for_each(|(_, v)| freezer.value(v));
     }
 }
 
@@ -236,7 +224,9 @@ impl HostValue for Symbol {
 }
 
 // SAFETY: the name never changes.
-unsafe impl FreezeSafe for Symbol {}
+unsafe impl FreezeSafe for Symbol {
+    fn freeze_contents(&self, _: &mut crate::value::Freezer) {}
+}
 
 /// An object with assignable fields, as the reference harness's `hasfields`.
 pub struct HasFields {
@@ -264,14 +254,6 @@ impl HostValue for HasFields {
 
     fn repr(&self, out: &mut String) {
         out.push_str("hasfields");
-    }
-
-    fn freeze(&self) {
-        self.freeze_contents();
-    }
-
-    fn is_frozen(&self) -> bool {
-        self.fields.is_frozen()
     }
 
     fn hash(&self) -> Result<u32> {
@@ -319,14 +301,8 @@ impl HostValue for HasFields {
 
 // SAFETY: the fields live in a `FreezeCell`, which refuses writes once frozen.
 unsafe impl FreezeSafe for HasFields {
-    fn freeze_contents(&self) {
-        if self.fields.freeze() {
-            self.fields.borrow().values().for_each(Value::freeze);
-        }
-    }
-
-    fn contents_frozen(&self) -> bool {
-        self.fields.is_frozen()
+    fn freeze_contents(&self, freezer: &mut crate::value::Freezer) {
+        self.fields.freeze_contents(freezer);
     }
 }
 
@@ -354,4 +330,6 @@ impl HostValue for Fibonacci {
 }
 
 // SAFETY: no state.
-unsafe impl FreezeSafe for Fibonacci {}
+unsafe impl FreezeSafe for Fibonacci {
+    fn freeze_contents(&self, _: &mut crate::value::Freezer) {}
+}

@@ -8,6 +8,7 @@
 
 mod builtins;
 pub mod code;
+mod collect;
 pub mod compile;
 mod format;
 pub mod limits;

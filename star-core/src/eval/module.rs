@@ -316,7 +316,6 @@ impl Module {
         let Some(code) = code else {
             return Ok(());
         };
-        thread.eval.abandon_calls();
         self.run_toplevel(thread, &code)
             .map(drop)
             .map_err(ExecError::Runtime)
@@ -397,13 +396,26 @@ impl Module {
         }
         let mut regs = vec![Value::None; code.nregs as usize];
         regs[..n].clone_from_slice(&self.local_values);
-        let mut cells = std::mem::take(&mut self.local_cells);
-        let r = vm::EvalState::with_active(thread, code, |thread| {
-            vm::run(thread, code, &self.state, &[], &mut regs, &mut cells)
-        });
-        self.local_values.clone_from_slice(&regs[..n]);
-        self.local_cells = cells;
-        r
+        // The top-level locals go back into the module however the run ends (an
+        // error, a panic unwinding, a dropped fiber being unwound).
+        let mut top = TopLevel {
+            values: &mut self.local_values,
+            cells: &mut self.local_cells,
+            taken_cells: Vec::new(),
+            regs,
+        };
+        top.taken_cells = std::mem::take(top.cells);
+        let state = &self.state;
+        vm::EvalState::with_active(thread, code, |thread| {
+            vm::run(
+                thread,
+                code,
+                state,
+                &[],
+                &mut top.regs,
+                &mut top.taken_cells,
+            )
+        })
     }
 
     /// The value of a global (or a `load`ed name), if bound.
@@ -441,6 +453,31 @@ impl Module {
             file: self.file.to_string(),
             values,
         }
+    }
+}
+
+impl Drop for Module {
+    /// Frees the module's reference cycles (functions hold their module's globals,
+    /// which hold them), unless it was frozen: see `collect.rs`.
+    fn drop(&mut self) {
+        super::collect::collect_module(&self.state, &self.local_values, &self.local_cells);
+    }
+}
+
+/// A module's top-level locals while its code runs: the registers and cells are put
+/// back into the module when this drops.
+struct TopLevel<'a> {
+    values: &'a mut Vec<Value>,
+    cells: &'a mut Vec<Option<triomphe::Arc<ValueCell>>>,
+    taken_cells: Vec<Option<triomphe::Arc<ValueCell>>>,
+    regs: Vec<Value>,
+}
+
+impl Drop for TopLevel<'_> {
+    fn drop(&mut self) {
+        let n = self.values.len();
+        self.values.clone_from_slice(&self.regs[..n]);
+        *self.cells = std::mem::take(&mut self.taken_cells);
     }
 }
 

@@ -36,7 +36,9 @@ impl Drop for Chunk {
     fn drop(&mut self) {
         let layout = Layout::array::<Value>(self.cap).expect("layout was valid at allocation");
         // SAFETY: allocated in `Chunk::new` with this layout. The slots hold no live
-        // values (frames drop theirs when popped; a frame abandoned by a panic leaks).
+        // values: frames drop theirs when popped, and every frame is popped by the
+        // guard that pushed it (`vm::FrameGuard`), unwinding included. (Only a frame
+        // whose guard never drops, on a fiber that was leaked, leaks its values.)
         unsafe { alloc::dealloc(self.ptr.as_ptr() as *mut u8, layout) }
     }
 }
@@ -104,13 +106,6 @@ impl RegStack {
         }
         self.cur = mark.chunk;
         self.top = mark.top;
-    }
-
-    /// Forgets every frame (after a fiber running them was unwound without popping
-    /// them): the values left in their slots leak, the slots are reused.
-    pub(crate) fn abandon_all(&mut self) {
-        self.cur = 0;
-        self.top = 0;
     }
 
     /// Moves to a chunk with room for `n` slots: the next one, allocating it (or a

@@ -93,12 +93,16 @@ impl ModuleState {
         }
     }
 
+    /// Freezes the module: its globals and everything they reach.
     pub(crate) fn freeze(&self) {
-        self.global_names.freeze();
-        self.retired.freeze();
-        if self.globals.freeze() {
-            self.globals.borrow().iter().for_each(Value::freeze);
-        }
+        let mut f = crate::value::Freezer::new(crate::value::freeze_mode::Freeze);
+        f.module(self);
+        f.run();
+    }
+
+    /// The functions replaced in globals (see `retired`).
+    pub(crate) fn retired(&self) -> &FreezeCell<Vec<Value>> {
+        &self.retired
     }
 }
 
@@ -116,35 +120,123 @@ impl Function {
         &self.code.name
     }
 
-    /// Freezes what the function holds: its defaults and captured variables (not its
-    /// module's globals, which freeze when the module finishes initialising).
-    pub(crate) fn freeze(&self) {
-        self.defaults.iter().for_each(Value::freeze);
-        for c in self.free.iter() {
-            if c.freeze() {
-                c.borrow().freeze();
-            }
-        }
-    }
-
-    /// Freezes the function's module too (for values shared between threads).
-    pub(crate) fn freeze_module(&self) {
-        self.freeze();
-        self.module.freeze();
-    }
-
     pub(crate) fn is_frozen(&self) -> bool {
         self.module.globals.is_frozen()
     }
 }
 
-/// A Starlark call in progress.
+/// A Starlark call in progress, as the thread records it.
+///
+/// Ownership rule: an entry is pushed only by [`ActiveGuard::push`], which borrows the
+/// code for the guard's lifetime and pops the entry when the guard drops (on return,
+/// on an error, while a panic unwinds, and while a dropped fiber is unwound). So every
+/// entry's code outlives the entry, and no entry outlives the call it records.
 #[derive(Clone, Copy)]
 pub(crate) struct ActiveCall {
-    /// Its code (kept alive by the caller for the duration of the call).
-    pub(crate) code: *const Code,
+    /// Its code, borrowed by the [`ActiveGuard`] that pushed the entry.
+    code: *const Code,
     /// The instruction after the call this frame is making, 0 before its first call.
     pub(crate) pc: u32,
+}
+
+/// Keeps a call on the thread's active-call stack while it lives (see [`ActiveCall`]);
+/// gives access to the thread meanwhile.
+pub(crate) struct ActiveGuard<'t, 'c> {
+    thread: &'t mut Thread,
+    _code: std::marker::PhantomData<&'c Code>,
+}
+
+impl<'t, 'c> ActiveGuard<'t, 'c> {
+    /// Records a call of `code`.
+    #[inline]
+    pub(crate) fn push(thread: &'t mut Thread, code: &'c Code) -> Self {
+        thread.eval.active.push(ActiveCall { code, pc: 0 });
+        ActiveGuard {
+            thread,
+            _code: std::marker::PhantomData,
+        }
+    }
+}
+
+impl std::ops::Deref for ActiveGuard<'_, '_> {
+    type Target = Thread;
+    #[inline]
+    fn deref(&self) -> &Thread {
+        self.thread
+    }
+}
+
+impl std::ops::DerefMut for ActiveGuard<'_, '_> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut Thread {
+        self.thread
+    }
+}
+
+impl Drop for ActiveGuard<'_, '_> {
+    #[inline]
+    fn drop(&mut self) {
+        self.thread.eval.active.pop();
+    }
+}
+
+/// A frame of registers on the thread's register stack, popped (its values dropped)
+/// when the guard drops, on every exit path; gives access to the thread meanwhile.
+struct FrameGuard<'t> {
+    thread: &'t mut Thread,
+    base: *mut Value,
+    n: usize,
+    mark: super::stack::Mark,
+}
+
+impl<'t> FrameGuard<'t> {
+    #[inline]
+    fn push(thread: &'t mut Thread, n: usize) -> Self {
+        let (base, mark) = thread.eval.stack.push(n);
+        FrameGuard {
+            thread,
+            base,
+            n,
+            mark,
+        }
+    }
+
+    /// The frame's registers. The slice is valid until the guard drops, and callers
+    /// must not use it after that (it is not tied to the guard's borrow so that the
+    /// thread stays usable beside it).
+    #[inline]
+    fn regs<'r>(&self) -> &'r mut [Value] {
+        // SAFETY: the frame's `n` slots were initialised by `RegStack::push` and stay
+        // in place until this guard pops them; frames of callees are taken above them,
+        // so nothing else refers to these slots. The caller keeps the slice within the
+        // guard's life (see above), and asks for it once.
+        unsafe { std::slice::from_raw_parts_mut(self.base, self.n) }
+    }
+}
+
+impl std::ops::Deref for FrameGuard<'_> {
+    type Target = Thread;
+    #[inline]
+    fn deref(&self) -> &Thread {
+        self.thread
+    }
+}
+
+impl std::ops::DerefMut for FrameGuard<'_> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut Thread {
+        self.thread
+    }
+}
+
+impl Drop for FrameGuard<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: `base`, `n` and `mark` come from this guard's push; guards drop in
+        // reverse order of pushing (they borrow the thread in a nested way), so this
+        // is the most recent frame not yet popped, and its slice is no longer used.
+        unsafe { self.thread.eval.stack.pop(self.base, self.n, self.mark) };
+    }
 }
 
 /// Per-thread state of the evaluator.
@@ -186,8 +278,8 @@ impl EvalState {
         self.active
             .iter()
             .map(|a| {
-                // SAFETY: a code's address is pushed only while its owner (a function's
-                // or module's `Arc<Code>`) is held, and popped before that ends.
+                // SAFETY: an entry lives only as long as the `ActiveGuard` that pushed
+                // it, which borrows the code (see `ActiveCall`).
                 let code = unsafe { &*a.code };
                 let span = match a.pc {
                     0 => code.span,
@@ -200,15 +292,6 @@ impl EvalState {
                 }
             })
             .collect()
-    }
-
-    /// Forgets calls left behind by an execution that was abandoned while running (its
-    /// fiber unwound by a dropped future): their registers leak, the state is clean.
-    pub(crate) fn abandon_calls(&mut self) {
-        if !self.active.is_empty() {
-            self.active.clear();
-            self.stack.abandon_all();
-        }
     }
 
     /// Called when an execution enters from the host: finds how deep the native
@@ -233,9 +316,7 @@ impl EvalState {
             thread.eval.enter();
         }
         let entered = thread.eval.meter.memory.enter();
-        thread.eval.active.push(ActiveCall { code, pc: 0 });
-        let r = f(thread);
-        thread.eval.active.pop();
+        let r = f(&mut ActiveGuard::push(thread, code));
         thread.eval.meter.memory.leave(entered);
         r
     }
@@ -289,25 +370,14 @@ pub(crate) fn call_function(thread: &mut Thread, f: &Function, args: &Args<'_>) 
         ));
     }
     // A frame on the register stack: parameters get the arguments, other locals start
-    // unbound, temporaries None.
-    let n = code.nregs as usize;
-    let (base, mark) = thread.eval.stack.push(n);
-    // SAFETY: the frame's `n` slots are initialised and stay in place until popped
-    // below; nothing else refers to them (callees take frames above this one).
-    let regs = unsafe { std::slice::from_raw_parts_mut(base, n) };
-    let result = match bind_args(f, args, regs) {
-        Ok(()) => {
-            let mut cells = make_cells(code, regs);
-            thread.eval.active.push(ActiveCall { code: key, pc: 0 });
-            let r = run(thread, code, &f.module, &f.free, regs, &mut cells);
-            thread.eval.active.pop();
-            r
-        }
-        Err(e) => Err(e),
-    };
-    // SAFETY: this is the frame pushed above, and `regs` is not used after this.
-    unsafe { thread.eval.stack.pop(base, n, mark) };
-    result
+    // unbound, temporaries None. The guards pop the frame and the call record on every
+    // exit, unwinding included.
+    let mut frame = FrameGuard::push(thread, code.nregs as usize);
+    let regs = frame.regs();
+    bind_args(f, args, regs)?;
+    let mut cells = make_cells(code, regs);
+    let mut thread = ActiveGuard::push(&mut frame, code);
+    run(&mut thread, code, &f.module, &f.free, regs, &mut cells)
 }
 
 /// Writes `unbound` into registers that hold immediates (a fresh frame's `None`s).

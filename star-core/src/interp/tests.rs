@@ -639,11 +639,40 @@ fn explode() -> i64 {
     panic!("host bug")
 }
 
+/// A host value whose truth panics: host code outside any builtin, so the panic
+/// unwinds through the evaluator.
+struct Bomb;
+
+impl crate::value::HostValue for Bomb {
+    fn type_name(&self) -> &'static str {
+        "bomb"
+    }
+    fn truth(&self) -> bool {
+        panic!("host bug")
+    }
+}
+
+crate::impl_freeze_safe!(Bomb);
+
 #[test]
-fn a_panicking_load_fails_later_loads_instead_of_hanging_them() {
+fn a_panicking_builtin_fails_its_load_with_an_error() {
     let i = Interpreter::builder()
         .predeclare("explode", Value::Builtin(&explode::BUILTIN))
         .package(MAIN_PACKAGE, mem(&[("bad.star", "x = explode()\n")]))
+        .build();
+    let e = err(i.load_module(MAIN_PACKAGE, "bad.star", None));
+    assert!(
+        e.message().contains("explode: panicked: host bug"),
+        "{}",
+        e.message()
+    );
+}
+
+#[test]
+fn a_panicking_load_fails_later_loads_instead_of_hanging_them() {
+    let i = Interpreter::builder()
+        .predeclare("bomb", Value::host(Bomb))
+        .package(MAIN_PACKAGE, mem(&[("bad.star", "x = 1 if bomb else 2\n")]))
         .build();
     let j = i.clone();
     let panicked = std::thread::spawn(move || j.load_module(MAIN_PACKAGE, "bad.star", None))

@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult, Yielder};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::value::memory;
 
 /// How long a fiber runs before it lets other tasks on its thread run.
@@ -68,6 +68,9 @@ struct FiberCtx {
     slice_start: Cell<Instant>,
     /// The lowest usable address of the fiber's stack, and its base.
     bounds: (usize, usize),
+    /// Set while a dropped fiber's stack is being unwound: nothing may suspend then,
+    /// and a caught panic must be resumed (it is the unwinding itself).
+    unwinding: Cell<bool>,
 }
 
 thread_local! {
@@ -85,6 +88,13 @@ fn suspend(why: Suspend) -> Option<Resume> {
     // the fiber) outlives it. The yielder pointer is set by the fiber's body before
     // any code runs in it and lives on the fiber's stack for the body's whole run.
     let ctx = unsafe { &*ctx };
+    if ctx.unwinding.get() {
+        return Some(Resume::Abort(Error::new(
+            ErrorKind::Cancelled,
+            "execution cancelled",
+        )));
+    }
+    // SAFETY: see above; the yielder is set before the body runs.
     let yielder = unsafe { &*ctx.yielder.get() };
     let r = yielder.suspend(why);
     ctx.slice_start.set(Instant::now());
@@ -92,7 +102,8 @@ fn suspend(why: Suspend) -> Option<Resume> {
 }
 
 /// Awaits an async builtin's future: inside a fiber by suspending it while the future
-/// is pending; elsewhere by waiting on the current OS thread.
+/// is pending; elsewhere by driving it on the current OS thread (see [`block_on`]).
+/// Errors are `Host` errors, which the builtin's call prefixes with its name.
 pub(crate) fn await_future<T>(mut fut: Pin<Box<dyn Future<Output = Result<T>> + '_>>) -> Result<T> {
     let ctx = CURRENT.with(|c| c.get());
     if ctx.is_null() {
@@ -100,8 +111,12 @@ pub(crate) fn await_future<T>(mut fut: Pin<Box<dyn Future<Output = Result<T>> + 
     }
     loop {
         // SAFETY: see `suspend`; the waker pointer is refreshed by every resume and
-        // valid until the fiber next suspends.
-        let waker = unsafe { &*(*ctx).waker.get() };
+        // valid until the fiber next suspends (it is null while the fiber is being
+        // unwound, when nothing may wait).
+        let waker = unsafe { (*ctx).waker.get().as_ref() };
+        let Some(waker) = waker else {
+            return Err(Error::new(ErrorKind::Cancelled, "execution cancelled"));
+        };
         if let Poll::Ready(v) = fut.as_mut().poll(&mut Context::from_waker(waker)) {
             return v;
         }
@@ -111,6 +126,14 @@ pub(crate) fn await_future<T>(mut fut: Pin<Box<dyn Future<Output = Result<T>> + 
             None => unreachable!("a fiber is running"),
         }
     }
+}
+
+/// Whether the running fiber is being unwound because its future was dropped. A
+/// `catch_unwind` on a fiber must resume the unwinding when this is true.
+pub(crate) fn unwinding() -> bool {
+    let ctx = CURRENT.with(|c| c.get());
+    // SAFETY: see `suspend`.
+    !ctx.is_null() && unsafe { (*ctx).unwinding.get() }
 }
 
 /// A point where a long computation lets other tasks run: when the current fiber's
@@ -176,6 +199,7 @@ impl<'a, R, I: Interrupt> Fiber<'a, R, I> {
                 use corosensei::stack::Stack;
                 (stack.limit().get(), stack.base().get())
             },
+            unwinding: Cell::new(false),
         });
         let ctx_ptr: *const FiberCtx = &*ctx;
         let body = move |y: &FiberYielder, _: Resume| {
@@ -212,19 +236,15 @@ impl<R, I: Interrupt + Unpin> Future for Fiber<'_, R, I> {
                 resume = Resume::Abort(e);
             }
         }
-        let co = this.co.as_mut().expect("fiber polled after completion");
         this.ctx.waker.set(cx.waker());
         this.ctx.slice_start.set(Instant::now());
-        let prev = CURRENT.with(|c| c.replace(&*this.ctx));
-        let prev_bounds = crate::native_stack::set_fiber_bounds(this.ctx.bounds);
-        let outer = memory::park();
-        memory::unpark(this.parked);
-        let r = co.resume(resume);
-        this.parked = memory::park();
-        memory::unpark(outer);
-        crate::native_stack::set_fiber_bounds(prev_bounds);
-        CURRENT.with(|c| c.set(prev));
-        this.ctx.waker.set(ptr::null());
+        let r = {
+            // Restores the thread-locals on every exit, a panic propagating out of the
+            // fiber included.
+            let _running = Running::enter(&this.ctx, &mut this.parked);
+            let co = this.co.as_mut().expect("fiber polled after completion");
+            co.resume(resume)
+        };
         match r {
             CoroutineResult::Yield(Suspend::Preempt) => {
                 this.waiting = false;
@@ -248,30 +268,115 @@ impl<R, I: Interrupt + Unpin> Future for Fiber<'_, R, I> {
     }
 }
 
-/// Wakes a parked OS thread.
-struct ThreadWaker(std::thread::Thread);
-
-impl std::task::Wake for ThreadWaker {
-    fn wake(self: std::sync::Arc<Self>) {
-        self.0.unpark();
+impl<R, I: Interrupt> Drop for Fiber<'_, R, I> {
+    fn drop(&mut self) {
+        if let Some(co) = self.co.take() {
+            if co.started() && !co.done() {
+                // Dropping a suspended coroutine unwinds its stack on this thread: do
+                // that with the fiber's context installed, so that drops are charged
+                // to its memory account and know its stack, and mark it unwinding so
+                // that nothing suspends and no `catch_unwind` stops the unwinding.
+                self.ctx.unwinding.set(true);
+                let _running = Running::enter(&self.ctx, &mut self.parked);
+                drop(co);
+            }
+        }
     }
 }
 
-/// Polls a future on the current OS thread until it completes.
-fn block_on<T>(mut fut: Pin<Box<dyn Future<Output = T> + '_>>) -> T {
-    let waker = Waker::from(std::sync::Arc::new(ThreadWaker(std::thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    loop {
-        if let Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
-            return v;
+/// The thread-local state of a fiber while it runs on this OS thread: installed by
+/// [`Running::enter`], and restored to what it was when the guard drops, whatever way
+/// the resumed code leaves (a suspension, a return, a panic propagating out of it).
+///
+/// Ownership rule: `CURRENT` and the native-stack bounds point at a fiber's context
+/// only while a `Running` guard of that fiber is alive; the context is boxed in the
+/// fiber, which outlives the guard.
+struct Running<'a> {
+    ctx: &'a FiberCtx,
+    prev: *const FiberCtx,
+    prev_bounds: (usize, usize),
+    outer: Option<memory::Parked>,
+    parked: &'a mut memory::Parked,
+}
+
+impl<'a> Running<'a> {
+    fn enter(ctx: &'a FiberCtx, parked: &'a mut memory::Parked) -> Running<'a> {
+        let prev = CURRENT.with(|c| c.replace(ctx));
+        let prev_bounds = crate::native_stack::set_fiber_bounds(ctx.bounds);
+        let outer = memory::park();
+        memory::unpark(*parked);
+        Running {
+            ctx,
+            prev,
+            prev_bounds,
+            outer: Some(outer),
+            parked,
         }
-        std::thread::park();
     }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        *self.parked = memory::park();
+        if let Some(outer) = self.outer.take() {
+            memory::unpark(outer);
+        }
+        crate::native_stack::set_fiber_bounds(self.prev_bounds);
+        CURRENT.with(|c| c.set(self.prev));
+        self.ctx.waker.set(ptr::null());
+    }
+}
+
+/// Drives an async builtin's future outside a fiber (a synchronous entry point such
+/// as `Module::exec`). A future that is ready at once needs nothing more. Otherwise,
+/// outside any tokio runtime, it runs on a current-thread runtime kept for this OS
+/// thread (timers and the like work); inside a runtime, blocking this thread could
+/// never end (the runtime that would complete the future is the one blocked), so it
+/// is an error that points at the streaming executor.
+fn block_on<T>(mut fut: Pin<Box<dyn Future<Output = Result<T>> + '_>>) -> Result<T> {
+    let mut cx = Context::from_waker(Waker::noop());
+    if let Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
+        return v;
+    }
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(Error::new(
+            ErrorKind::Host,
+            "an async builtin cannot be awaited by a synchronous run inside an async runtime (it would block the runtime): run the script with star_core::stream::Executor",
+        ));
+    }
+    thread_local! {
+        static RUNTIME: std::cell::OnceCell<Option<tokio::runtime::Runtime>> =
+            const { std::cell::OnceCell::new() };
+    }
+    RUNTIME.with(|rt| {
+        let rt = rt.get_or_init(|| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+                .ok()
+        });
+        match rt {
+            Some(rt) => rt.block_on(fut),
+            None => Err(Error::new(
+                ErrorKind::Host,
+                "cannot start a runtime to await an async builtin",
+            )),
+        }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Wakes a parked OS thread.
+    struct ThreadWaker(std::thread::Thread);
+
+    impl std::task::Wake for ThreadWaker {
+        fn wake(self: std::sync::Arc<Self>) {
+            self.0.unpark();
+        }
+    }
 
     struct Never;
     impl Interrupt for Never {

@@ -4,7 +4,8 @@
 //! being iterated. One `Cell<u32>` of state encodes both, the way google/starlark-go's
 //! lists and hash tables keep a `frozen` flag and an `itercount`:
 //!
-//! - `FROZEN`: set once by [`FreezeCell::freeze`], never cleared.
+//! - `FROZEN`: set once by [`FreezeCell::freeze`], never cleared, and never while a
+//!   writer is alive.
 //! - `WRITING`: a [`CellMut`] is alive; nothing else may look.
 //! - the low bits count live [`CellRef`]s (readers, including iterators).
 //!
@@ -13,9 +14,13 @@
 //! threads at once (see [`crate::value::FrozenValue`]). Unfrozen cells belong to one
 //! thread (`Value` is neither `Send` nor `Sync`), so their counts need no atomics.
 //!
-//! Discipline: a [`CellMut`] is never held across a call out to script or host code, so
-//! a value cannot be frozen or read while it is being written. Readers may be held
-//! across calls (an iteration runs the loop body while holding one).
+//! Soundness does not rest on callers: while a [`CellMut`] is alive, readers are refused
+//! (`try_borrow` gives `None`) and so is freezing (`try_freeze` fails), so a shared and
+//! an exclusive reference to the contents never coexist. Star-core avoids holding a
+//! writer across calls out to script or host code, but some calls cannot avoid it (a
+//! dict insertion compares keys with a host type's `equals`); such code meets a
+//! refusal, never undefined behaviour. Readers may be held across calls (an iteration
+//! runs the loop body while holding one).
 
 use std::cell::{Cell, UnsafeCell};
 use std::ops::{Deref, DerefMut};
@@ -61,14 +66,26 @@ impl<T> FreezeCell<T> {
     }
 
     /// Freezes the cell; returns false if it was frozen already (so that recursive
-    /// freezing stops at cycles).
+    /// freezing stops at cycles), or if it is being written (see
+    /// [`FreezeCell::try_freeze`]).
     pub fn freeze(&self) -> bool {
+        self.try_freeze().unwrap_or(false)
+    }
+
+    /// Freezes the cell: `Ok(true)` if it was not frozen, `Ok(false)` if it was. A cell
+    /// whose writer ([`CellMut`]) is alive is not frozen (`Err`): readers of a frozen
+    /// cell take shared references without counting, which must never coexist with the
+    /// writer's exclusive one.
+    pub fn try_freeze(&self) -> Result<bool, MutateError> {
         let s = self.state.get();
         if s & FROZEN != 0 {
-            return false;
+            return Ok(false);
+        }
+        if s & WRITING != 0 {
+            return Err(MutateError::Iterating);
         }
         self.state.set(s | FROZEN);
-        true
+        Ok(true)
     }
 
     /// Reads the contents. Panics never: a read during a write (which the discipline
@@ -218,8 +235,9 @@ impl<T> DerefMut for CellMut<'_, T> {
 impl<T> Drop for CellMut<'_, T> {
     #[inline]
     fn drop(&mut self) {
-        // Keep FROZEN should the discipline above ever be broken.
-        self.cell.state.set(self.cell.state.get() & FROZEN);
+        // Nothing else changed the state while the writer was alive: no reader can
+        // start and freezing is refused.
+        self.cell.state.set(0);
     }
 }
 
@@ -239,6 +257,21 @@ mod tests {
         assert!(c.freeze());
         assert!(!c.freeze());
         assert_eq!(c.borrow_mut().err(), Some(MutateError::Frozen));
+        assert_eq!(*c.borrow(), vec![1, 2]);
+    }
+
+    #[test]
+    fn a_cell_being_written_refuses_to_freeze() {
+        let c = FreezeCell::new(vec![1]);
+        {
+            let mut w = c.borrow_mut().unwrap();
+            assert_eq!(c.try_freeze(), Err(MutateError::Iterating));
+            assert!(!c.freeze());
+            assert!(!c.is_frozen());
+            assert!(c.try_borrow().is_none(), "no reader beside the writer");
+            w.push(2);
+        }
+        assert!(c.freeze());
         assert_eq!(*c.borrow(), vec![1, 2]);
     }
 

@@ -49,6 +49,16 @@ impl Tuple {
     pub fn as_slice(&self) -> &[Value] {
         &self.0.slice
     }
+
+    /// The number of references to the tuple (for the module collector).
+    pub(crate) fn ref_count(&self) -> usize {
+        ThinArc::strong_count(&self.0)
+    }
+
+    /// The tuple's identity (for the module collector).
+    pub(crate) fn addr(&self) -> usize {
+        self.0.slice.as_ptr() as usize
+    }
 }
 
 impl Drop for Tuple {
@@ -246,12 +256,6 @@ impl List {
         self.items.is_frozen()
     }
 
-    pub(crate) fn freeze(&self) {
-        if self.items.freeze() {
-            self.items.borrow().iter().for_each(Value::freeze);
-        }
-    }
-
     pub(crate) fn cell(&self) -> &FreezeCell<Vec<Value>> {
         &self.items
     }
@@ -405,15 +409,6 @@ impl Dict {
     pub(crate) fn cell(&self) -> &FreezeCell<DictMap> {
         &self.map
     }
-
-    pub(crate) fn freeze(&self) {
-        if self.map.freeze() {
-            for (k, v) in self.map.borrow().iter() {
-                k.value.freeze();
-                v.freeze();
-            }
-        }
-    }
 }
 
 /// A mutable, insertion-ordered set.
@@ -493,12 +488,6 @@ impl Set {
 
     pub(crate) fn cell(&self) -> &FreezeCell<SetMap> {
         &self.items
-    }
-
-    pub(crate) fn freeze(&self) {
-        if self.items.freeze() {
-            self.items.borrow().iter().for_each(|k| k.value.freeze());
-        }
     }
 }
 

@@ -19,7 +19,7 @@ use std::fmt::Write;
 
 use num_bigint::BigInt;
 
-use super::{Bytes, FreezeCell, FrozenValue, Str, Value};
+use super::{Bytes, Freezer, FrozenValue, Str, Value};
 use crate::call::{Args, NativeFunction};
 use crate::error::{Error, Result};
 use crate::syntax::BinOp;
@@ -37,14 +37,6 @@ pub trait HostValue: Any {
 
     /// The truth value; by default true.
     fn truth(&self) -> bool {
-        true
-    }
-
-    /// Freezes the values this one holds (see [`FreezeSafe::freeze_contents`]).
-    fn freeze(&self) {}
-
-    /// Whether everything this value holds is frozen.
-    fn is_frozen(&self) -> bool {
         true
     }
 
@@ -153,9 +145,20 @@ pub trait HostMethods {
     fn methods() -> &'static [&'static NativeFunction];
 }
 
+/// What a [`Host`] stores: a host value together with its freezing walk.
+trait HostObject: HostValue {
+    fn freeze_contents_dyn(&self, freezer: &mut Freezer);
+}
+
+impl<T: HostValue + FreezeSafe> HostObject for T {
+    fn freeze_contents_dyn(&self, freezer: &mut Freezer) {
+        self.freeze_contents(freezer)
+    }
+}
+
 /// A shared reference to a host value.
 #[derive(Clone)]
-pub struct Host(triomphe::Arc<Box<dyn HostValue>>);
+pub struct Host(triomphe::Arc<Box<dyn HostObject>>);
 
 impl Host {
     /// Wraps a host value.
@@ -167,6 +170,16 @@ impl Host {
     #[inline]
     pub fn get(&self) -> &dyn HostValue {
         &**self.0
+    }
+
+    /// Hands the values the host value holds to `freezer`.
+    pub(crate) fn freeze_contents(&self, freezer: &mut Freezer) {
+        self.0.freeze_contents_dyn(freezer)
+    }
+
+    /// The number of references to the host value (for the module collector).
+    pub(crate) fn ref_count(&self) -> usize {
+        triomphe::Arc::count(&self.0)
     }
 
     /// The host value as a `T`, if it is one.
@@ -194,24 +207,30 @@ impl Host {
     }
 }
 
-/// Types whose state, once frozen, never changes through `&self`, and that know how to
-/// freeze the values they hold.
+/// Types whose state, once frozen, never changes through `&self`, and that hand every
+/// script value they hold to the freezer.
+///
+/// star-core calls [`FreezeSafe::freeze_contents`] whenever it freezes a value holding
+/// a host object, checks whether it is frozen, or (for a module being dropped) looks
+/// for reference cycles; it is the only way star-core learns what a host value holds.
 ///
 /// # Safety
 ///
-/// After [`FreezeSafe::freeze_contents`] has run, no method reachable through `&self`
-/// may write memory that another thread could be reading, except through atomics or
-/// locks. Types that are `Send + Sync` satisfy this; so do immutable containers of
-/// `FreezeSafe` values, and [`Value`] (freezing it makes it immutable). Implement it with
-/// `#[derive(StarValue)]` or [`crate::impl_freeze_safe!`] rather than by hand.
+/// `freeze_contents` must hand every [`Value`] the type holds to
+/// [`Freezer::value`] (and every [`FreezeCell`](super::FreezeCell) to its own
+/// `freeze_contents`). After a freezer in a freezing mode has walked the value, no method
+/// reachable through `&self` may write memory that another thread could be reading,
+/// except through atomics or locks. Types that are `Send + Sync` satisfy this (they
+/// cannot hold a `Value`); so do immutable containers of `FreezeSafe` values, and
+/// [`Value`] itself. Implement it with `#[derive(StarValue)]` or
+/// [`crate::impl_freeze_safe!`] rather than by hand.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be held by a script value: it is not `FreezeSafe`",
+    note = "derive `StarValue` for it, use `star_core::impl_freeze_safe!` if it is `Send + Sync`, or keep it in a type that is"
+)]
 pub unsafe trait FreezeSafe {
-    /// Freezes any script values held inside.
-    fn freeze_contents(&self) {}
-
-    /// Whether every script value held inside is frozen.
-    fn contents_frozen(&self) -> bool {
-        true
-    }
+    /// Hands every script value held inside to `freezer` (`freezer.value(&v)`).
+    fn freeze_contents(&self, freezer: &mut Freezer);
 }
 
 /// Implements [`FreezeSafe`] for types that are `Send + Sync` (checked at compile
@@ -225,14 +244,18 @@ macro_rules! impl_freeze_safe {
         };
         // SAFETY: the type is Send + Sync (asserted above), so sharing it between
         // threads is sound whatever its state.
-        unsafe impl $crate::value::FreezeSafe for $t {}
+        unsafe impl $crate::value::FreezeSafe for $t {
+            fn freeze_contents(&self, _: &mut $crate::value::Freezer) {}
+        }
     )*};
 }
 
 macro_rules! freeze_safe_plain {
     ($($t:ty),*) => {$(
         // SAFETY: immutable through `&self` (or Send + Sync) and holds no script values.
-        unsafe impl FreezeSafe for $t {}
+        unsafe impl FreezeSafe for $t {
+            fn freeze_contents(&self, _: &mut Freezer) {}
+        }
     )*};
 }
 
@@ -267,13 +290,10 @@ freeze_safe_plain!(
     std::time::SystemTime
 );
 
-// SAFETY: `Value::freeze` makes the value and everything it reaches immutable.
+// SAFETY: the freezer makes the value and everything it reaches immutable.
 unsafe impl FreezeSafe for Value {
-    fn freeze_contents(&self) {
-        self.freeze()
-    }
-    fn contents_frozen(&self) -> bool {
-        self.is_frozen()
+    fn freeze_contents(&self, freezer: &mut Freezer) {
+        freezer.value(self)
     }
 }
 
@@ -281,16 +301,11 @@ macro_rules! freeze_safe_container {
     ($($t:ident)::+ <$($p:ident),*> => |$s:ident| $iter:expr) => {
         // SAFETY: an immutable container (through `&self`) of FreezeSafe values.
         unsafe impl<$($p: FreezeSafe),*> FreezeSafe for $($t)::+<$($p),*> {
-            fn freeze_contents(&self) {
+            fn freeze_contents(&self, freezer: &mut Freezer) {
                 let $s = self;
                 for x in $iter {
-                    x.freeze_contents();
+                    x.freeze_contents(freezer);
                 }
-            }
-            fn contents_frozen(&self) -> bool {
-                let $s = self;
-                let mut it = $iter;
-                it.all(|x| x.contents_frozen())
             }
         }
     };
@@ -303,53 +318,37 @@ freeze_safe_container!(std::collections::BTreeMap<K, V> => |s| s.values());
 
 // SAFETY: an immutable container (through `&self`) of FreezeSafe values.
 unsafe impl<K: FreezeSafe, V: FreezeSafe, S> FreezeSafe for indexmap::IndexMap<K, V, S> {
-    fn freeze_contents(&self) {
-        self.values().for_each(V::freeze_contents)
-    }
-    fn contents_frozen(&self) -> bool {
-        self.values().all(V::contents_frozen)
+    fn freeze_contents(&self, freezer: &mut Freezer) {
+        self.values().for_each(|v| v.freeze_contents(freezer))
     }
 }
 
 // SAFETY: an immutable container (through `&self`) of FreezeSafe values.
 unsafe impl<K: FreezeSafe, V: FreezeSafe, S> FreezeSafe for std::collections::HashMap<K, V, S> {
-    fn freeze_contents(&self) {
-        self.values().for_each(V::freeze_contents)
-    }
-    fn contents_frozen(&self) -> bool {
-        self.values().all(V::contents_frozen)
-    }
-}
-
-// SAFETY: the cell is never written once frozen (see `cell.rs`), and its contents are
-// FreezeSafe.
-unsafe impl<T: FreezeSafe> FreezeSafe for FreezeCell<T> {
-    fn freeze_contents(&self) {
-        if self.freeze() {
-            self.borrow().freeze_contents();
-        }
-    }
-    fn contents_frozen(&self) -> bool {
-        self.is_frozen()
+    fn freeze_contents(&self, freezer: &mut Freezer) {
+        self.values().for_each(|v| v.freeze_contents(freezer))
     }
 }
 
 // SAFETY: shared ownership of a Send + Sync value.
-unsafe impl<T: ?Sized + Send + Sync> FreezeSafe for std::sync::Arc<T> {}
+unsafe impl<T: ?Sized + Send + Sync> FreezeSafe for std::sync::Arc<T> {
+    fn freeze_contents(&self, _: &mut Freezer) {}
+}
 // SAFETY: a lock makes shared mutation safe.
-unsafe impl<T: ?Sized + Send> FreezeSafe for std::sync::Mutex<T> {}
+unsafe impl<T: ?Sized + Send> FreezeSafe for std::sync::Mutex<T> {
+    fn freeze_contents(&self, _: &mut Freezer) {}
+}
 // SAFETY: a lock makes shared mutation safe.
-unsafe impl<T: ?Sized + Send + Sync> FreezeSafe for std::sync::RwLock<T> {}
+unsafe impl<T: ?Sized + Send + Sync> FreezeSafe for std::sync::RwLock<T> {
+    fn freeze_contents(&self, _: &mut Freezer) {}
+}
 
 macro_rules! freeze_safe_tuple {
     ($($p:ident $i:tt),*) => {
         // SAFETY: an immutable tuple of FreezeSafe values.
         unsafe impl<$($p: FreezeSafe),*> FreezeSafe for ($($p,)*) {
-            fn freeze_contents(&self) {
-                $(self.$i.freeze_contents();)*
-            }
-            fn contents_frozen(&self) -> bool {
-                true $(&& self.$i.contents_frozen())*
+            fn freeze_contents(&self, freezer: &mut Freezer) {
+                $(self.$i.freeze_contents(freezer);)*
             }
         }
     };

@@ -38,6 +38,7 @@ mod cell;
 pub(crate) mod collections;
 mod compare;
 mod convert;
+mod freeze;
 mod host;
 pub(crate) mod memory;
 mod module;
@@ -55,6 +56,8 @@ pub use collections::{
     Dict, DictMap, HashedValue, List, Range, Set, SetMap, Storage, StorageMut, Tuple,
 };
 pub use convert::{ConvError, FromValue, IntoValue};
+pub use freeze::Freezer;
+pub(crate) use freeze::Mode as freeze_mode;
 pub use host::{FreezeSafe, Host, HostIter, HostMethods, HostValue};
 pub use memory::Shape;
 pub use module::{push_indented, NativeModule};
@@ -265,73 +268,52 @@ impl Value {
     }
 
     /// Freezes the value and everything reachable from it. Idempotent; cycles are fine.
+    /// A function's module is left alone (the spec's rule: modules freeze when they
+    /// finish initialising). A collection that is being written at this moment (by the
+    /// code that called, through a host type, the code freezing it) stays mutable.
     pub fn freeze(&self) {
-        match self {
-            Value::Tuple(t) => t.iter().for_each(Value::freeze),
-            Value::List(l) => l.freeze(),
-            Value::Dict(d) => d.freeze(),
-            Value::Set(s) => s.freeze(),
-            Value::BoundMethod(m) => m.receiver.freeze(),
-            Value::Function(f) => f.freeze(),
-            Value::Host(h) => h.get().freeze(),
-            _ => {}
-        }
+        let mut f = Freezer::new(freeze::Mode::Freeze);
+        f.value(self);
+        f.run();
     }
 
     /// Whether the value can never change again (immutable, or frozen).
     pub fn is_frozen(&self) -> bool {
-        match self {
-            Value::Tuple(t) => t.iter().all(Value::is_frozen),
-            Value::List(l) => l.is_frozen(),
-            Value::Dict(d) => d.is_frozen(),
-            Value::Set(s) => s.is_frozen(),
-            Value::BoundMethod(m) => m.receiver.is_frozen(),
-            Value::Function(f) => f.is_frozen(),
-            Value::Host(h) => h.get().is_frozen(),
-            _ => true,
-        }
+        let mut f = Freezer::new(freeze::Mode::Check);
+        f.value(self);
+        f.run();
+        f.all_frozen()
     }
 
     /// Freezes the value and returns it as a value that may cross threads. Beyond
-    /// [`Value::freeze`] (which, as the spec says, leaves a function's module alone),
-    /// this also freezes the modules of the functions reachable from the value, since
-    /// a function shared between threads reads its module's globals.
+    /// [`Value::freeze`], this also freezes the modules of the functions reachable from
+    /// the value (host values included), since a function shared between threads reads
+    /// its module's globals.
+    ///
+    /// # Panics
+    /// If a collection reachable from the value is being written at this moment (see
+    /// [`Value::try_into_frozen`], which reports that as an error instead).
     pub fn into_frozen(self) -> FrozenValue {
-        self.freeze();
-        self.freeze_function_modules(&mut std::collections::HashSet::new());
-        FrozenValue(self)
+        match self.try_into_frozen() {
+            Ok(v) => v,
+            Err(e) => panic!("{}", e.message()),
+        }
     }
 
-    fn freeze_function_modules(&self, seen: &mut std::collections::HashSet<usize>) {
-        let walk = |items: &[Value], seen: &mut std::collections::HashSet<usize>| {
-            items.iter().for_each(|v| v.freeze_function_modules(seen))
-        };
-        match self {
-            Value::Tuple(t) => walk(t, seen),
-            Value::List(l) if seen.insert(triomphe::Arc::as_ptr(l) as usize) => {
-                walk(&l.borrow(), seen)
-            }
-            Value::Dict(d) if seen.insert(triomphe::Arc::as_ptr(d) as usize) => {
-                for (k, v) in d.borrow().iter() {
-                    k.value().freeze_function_modules(seen);
-                    v.freeze_function_modules(seen);
-                }
-            }
-            Value::Set(s) if seen.insert(triomphe::Arc::as_ptr(s) as usize) => {
-                for k in s.borrow().iter() {
-                    k.value().freeze_function_modules(seen);
-                }
-            }
-            Value::BoundMethod(m) => m.receiver.freeze_function_modules(seen),
-            Value::Function(f) if seen.insert(triomphe::Arc::as_ptr(f) as usize) => {
-                f.freeze_module();
-                walk(&f.defaults, seen);
-                for c in f.free.iter() {
-                    c.borrow().freeze_function_modules(seen);
-                }
-            }
-            _ => {}
+    /// Like [`Value::into_frozen`], but a collection that is being written at this
+    /// moment (reachable only when host code freezes a value from inside an operation
+    /// on it, such as a dict insertion calling a host type's `equals`) is an error.
+    pub fn try_into_frozen(self) -> crate::error::Result<FrozenValue> {
+        let mut f = Freezer::new(freeze::Mode::Deep);
+        f.value(&self);
+        f.run();
+        if f.met_busy_cell() {
+            return Err(Error::new(
+                ErrorKind::Iteration,
+                "cannot freeze a value while it is being mutated",
+            ));
         }
+        Ok(FrozenValue(self))
     }
 
     /// The string, if this is one.
@@ -423,8 +405,9 @@ impl fmt::Display for Value {
 #[derive(Clone)]
 pub struct FrozenValue(Value);
 
-// SAFETY: a FrozenValue is only made by `Value::into_frozen`, which freezes everything
-// reachable from the value. Frozen cells are never written again (`FreezeCell`: readers
+// SAFETY: a FrozenValue is only made by `Value::try_into_frozen`, which freezes
+// everything reachable from the value (host values through `FreezeSafe`, functions'
+// modules too) and fails if a cell could not be frozen because it was being written. Frozen cells are never written again (`FreezeCell`: readers
 // of frozen cells do not count themselves), strings cache their hash in atomics,
 // reference counts are atomic, and host values reachable from it are `FreezeSafe`
 // (their state does not change through `&self` once frozen). So every access from any

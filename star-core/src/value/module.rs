@@ -137,14 +137,6 @@ impl HostValue for NativeModule {
         out.push('>');
     }
 
-    fn freeze(&self) {
-        self.freeze_contents();
-    }
-
-    fn is_frozen(&self) -> bool {
-        self.contents_frozen()
-    }
-
     fn hash(&self) -> crate::Result<u32> {
         Err(crate::Error::type_error("unhashable: module"))
     }
@@ -163,14 +155,10 @@ impl HostValue for NativeModule {
 // SAFETY: the name, doc and member list never change through `&self`; the member
 // values are frozen by `freeze_contents` like any other held value.
 unsafe impl FreezeSafe for NativeModule {
-    fn freeze_contents(&self) {
+    fn freeze_contents(&self, freezer: &mut crate::value::Freezer) {
         for (_, v) in &self.members {
-            v.freeze();
+            freezer.value(v);
         }
-    }
-
-    fn contents_frozen(&self) -> bool {
-        self.members.iter().all(|(_, v)| v.is_frozen())
     }
 }
 

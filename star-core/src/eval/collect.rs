@@ -1,0 +1,312 @@
+//! Freeing the reference cycles of a module that is dropped.
+//!
+//! Values are reference counted, and a module is full of cycles: every function holds
+//! its module's globals, which hold the function; a script can also make a list that
+//! contains itself. Counting alone never frees them, so a host that runs a new
+//! [`Module`](super::Module) per request would grow without bound. When a module that
+//! was not frozen is dropped, this collector finds which of the objects it reaches are
+//! garbage and breaks their cycles, the way a trial-deletion cycle collector (Bacon and
+//! Rajan's, CPython's) does, restricted to the module's graph:
+//!
+//! 1. *Scan*: walk every object reachable from the module (globals, top-level locals
+//!    and cells) through mutable containers, functions, tuples, bound methods and host
+//!    values, counting for each object the references to it from inside the graph.
+//! 2. *External references*: an object whose reference count is higher than that (less
+//!    the collector's own reference) is held from outside: by the host, a frame still
+//!    running, another module. It and everything it reaches stay alive.
+//! 3. *Break*: every other object is garbage; the collector empties the garbage lists,
+//!    dicts, sets, captured-variable cells and module globals, then lets go of its
+//!    references, and the counts free everything.
+//!
+//! Frozen containers (and functions of frozen modules) are leaves: they may be shared
+//! with other threads, whose references the counts would race with, and they are never
+//! emptied. Whatever they reference stays alive, which is safe and, for values frozen
+//! while the module ran, rare. Mutable containers are never shared between threads
+//! (`Value` is not `Send`, and a `FrozenValue` freezes all it reaches), so their counts
+//! are exact while the collector runs. The walk uses work lists, never recursion, and
+//! the emptied contents are dropped only once every garbage container is empty, so no
+//! drop recurses through a deep structure either.
+
+use rustc_hash::FxHashMap;
+use triomphe::Arc;
+
+use super::vm::{ModuleState, ValueCell};
+use crate::value::{freeze_mode, Freezer, Value};
+
+/// An object of the module's graph.
+enum Node {
+    Value(Value),
+    Cell(Arc<ValueCell>),
+    State(Arc<ModuleState>),
+}
+
+impl Node {
+    /// The object's address, its identity in the graph.
+    fn addr(&self) -> usize {
+        match self {
+            Node::Value(v) => value_addr(v).unwrap_or(0),
+            Node::Cell(c) => Arc::as_ptr(c) as usize,
+            Node::State(s) => Arc::as_ptr(s) as usize,
+        }
+    }
+
+    /// Its reference count.
+    fn count(&self) -> usize {
+        match self {
+            Node::Value(v) => match v {
+                Value::List(l) => Arc::count(l),
+                Value::Dict(d) => Arc::count(d),
+                Value::Set(s) => Arc::count(s),
+                Value::Function(f) => Arc::count(f),
+                Value::BoundMethod(m) => Arc::count(m),
+                Value::Tuple(t) => t.ref_count(),
+                Value::Host(h) => h.ref_count(),
+                _ => 0,
+            },
+            Node::Cell(c) => Arc::count(c),
+            Node::State(s) => Arc::count(s),
+        }
+    }
+}
+
+/// The address of a value that can take part in a cycle and may be collected: a
+/// mutable container that is not frozen, a function of a module that is not frozen,
+/// a tuple, a bound method or a host value.
+fn value_addr(v: &Value) -> Option<usize> {
+    match v {
+        Value::List(l) if !l.is_frozen() => Some(Arc::as_ptr(l) as usize),
+        Value::Dict(d) if !d.is_frozen() => Some(Arc::as_ptr(d) as usize),
+        Value::Set(s) if !s.is_frozen() => Some(Arc::as_ptr(s) as usize),
+        Value::Function(f) if !f.is_frozen() => Some(Arc::as_ptr(f) as usize),
+        Value::BoundMethod(m) => Some(Arc::as_ptr(m) as usize),
+        Value::Tuple(t) if !t.is_empty() => Some(t.addr()),
+        Value::Host(h) => Some(h.addr()),
+        _ => None,
+    }
+}
+
+/// The graph being scanned.
+#[derive(Default)]
+struct Graph {
+    nodes: Vec<Node>,
+    index: FxHashMap<usize, usize>,
+    /// References to each node from inside the graph (or from the module being
+    /// dropped).
+    internal: Vec<usize>,
+}
+
+impl Graph {
+    /// Counts a reference to `node`, adding it to the graph the first time.
+    fn reference(&mut self, node: Node) {
+        let addr = node.addr();
+        let i = *self.index.entry(addr).or_insert_with(|| {
+            self.nodes.push(node);
+            self.internal.push(0);
+            self.nodes.len() - 1
+        });
+        self.internal[i] += 1;
+    }
+
+    fn reference_value(&mut self, v: &Value) {
+        if value_addr(v).is_some() {
+            self.reference(Node::Value(v.clone()));
+        }
+    }
+
+    fn reference_cell(&mut self, c: &Arc<ValueCell>) {
+        if !c.is_frozen() {
+            self.reference(Node::Cell(c.clone()));
+        }
+    }
+
+    fn reference_state(&mut self, s: &Arc<ModuleState>) {
+        if !s.globals.is_frozen() {
+            self.reference(Node::State(s.clone()));
+        }
+    }
+}
+
+/// What a node references, one callback per reference.
+fn for_each_child(node: &Node, mut visit: impl FnMut(Child<'_>)) {
+    match node {
+        Node::Value(v) => match v {
+            Value::List(l) => {
+                if let Some(items) = l.cell().try_borrow() {
+                    items.iter().for_each(|x| visit(Child::Value(x)));
+                }
+            }
+            Value::Dict(d) => {
+                if let Some(map) = d.cell().try_borrow() {
+                    for (k, x) in map.iter() {
+                        visit(Child::Value(k.value()));
+                        visit(Child::Value(x));
+                    }
+                }
+            }
+            Value::Set(s) => {
+                if let Some(items) = s.cell().try_borrow() {
+                    items.iter().for_each(|k| visit(Child::Value(k.value())));
+                }
+            }
+            Value::Tuple(t) => t.iter().for_each(|x| visit(Child::Value(x))),
+            Value::BoundMethod(m) => visit(Child::Value(&m.receiver)),
+            Value::Function(f) => {
+                f.defaults.iter().for_each(|x| visit(Child::Value(x)));
+                f.free.iter().for_each(|c| visit(Child::Cell(c)));
+                visit(Child::State(&f.module));
+            }
+            Value::Host(h) => {
+                let mut t = Freezer::new(freeze_mode::Trace);
+                h.freeze_contents(&mut t);
+                t.take_pending().iter().for_each(|x| visit(Child::Value(x)));
+            }
+            _ => {}
+        },
+        Node::Cell(c) => {
+            if let Some(x) = c.try_borrow() {
+                visit(Child::Value(&x));
+            }
+        }
+        Node::State(s) => {
+            for cell in [&s.globals, s.retired()] {
+                if let Some(values) = cell.try_borrow() {
+                    values.iter().for_each(|x| visit(Child::Value(x)));
+                }
+            }
+        }
+    }
+}
+
+/// A reference from one node to something.
+enum Child<'a> {
+    Value(&'a Value),
+    Cell(&'a Arc<ValueCell>),
+    State(&'a Arc<ModuleState>),
+}
+
+impl Child<'_> {
+    /// The address of the node it refers to, if it is one the graph tracks.
+    fn addr(&self) -> Option<usize> {
+        match self {
+            Child::Value(v) => value_addr(v),
+            Child::Cell(c) => (!c.is_frozen()).then(|| Arc::as_ptr(c) as usize),
+            Child::State(s) => (!s.globals.is_frozen()).then(|| Arc::as_ptr(s) as usize),
+        }
+    }
+}
+
+/// Frees the cycles of a module that is being dropped: `state` with the module's own
+/// reference, and its top-level locals and cells (see the module documentation).
+pub(crate) fn collect_module(
+    state: &Arc<ModuleState>,
+    locals: &[Value],
+    cells: &[Option<Arc<ValueCell>>],
+) {
+    if state.globals.is_frozen() {
+        // A frozen module's values may be shared with other threads.
+        return;
+    }
+    let mut g = Graph::default();
+    g.reference_state(state);
+    locals.iter().for_each(|v| g.reference_value(v));
+    cells.iter().flatten().for_each(|c| g.reference_cell(c));
+    // 1. Scan: the nodes list grows while it is walked.
+    let mut i = 0;
+    while i < g.nodes.len() {
+        let mut children = Vec::new();
+        for_each_child(&g.nodes[i], |c| match c {
+            Child::Value(v) => {
+                if value_addr(v).is_some() {
+                    children.push(Node::Value(v.clone()))
+                }
+            }
+            Child::Cell(c) => {
+                if !c.is_frozen() {
+                    children.push(Node::Cell(c.clone()))
+                }
+            }
+            Child::State(s) => {
+                if !s.globals.is_frozen() {
+                    children.push(Node::State(s.clone()))
+                }
+            }
+        });
+        for c in children {
+            g.reference(c);
+        }
+        i += 1;
+    }
+    // 2. External references keep a node, and all it reaches, alive. (The collector
+    // holds one reference to each node itself.)
+    let mut alive = vec![false; g.nodes.len()];
+    let mut work = Vec::new();
+    for (i, node) in g.nodes.iter().enumerate() {
+        if node.count() > g.internal[i] + 1 {
+            alive[i] = true;
+            work.push(i);
+        }
+    }
+    while let Some(i) = work.pop() {
+        for_each_child(&g.nodes[i], |c| {
+            if let Some(j) = c.addr().and_then(|a| g.index.get(&a)) {
+                if !alive[*j] {
+                    alive[*j] = true;
+                    work.push(*j);
+                }
+            }
+        });
+    }
+    // 3. Empty the garbage containers; drop what they held only when all are empty.
+    let mut trash = Trash::default();
+    for (node, _) in g.nodes.iter().zip(&alive).filter(|(_, a)| !**a) {
+        trash.empty(node);
+    }
+    drop(trash);
+    drop(g);
+}
+
+/// The contents taken out of garbage containers.
+#[derive(Default)]
+struct Trash {
+    values: Vec<Value>,
+    dicts: Vec<crate::value::DictMap>,
+    sets: Vec<crate::value::SetMap>,
+}
+
+impl Trash {
+    fn empty(&mut self, node: &Node) {
+        match node {
+            Node::Value(Value::List(l)) => {
+                if let Ok(mut items) = l.borrow_mut("collect") {
+                    self.values.append(&mut items);
+                }
+            }
+            Node::Value(Value::Dict(d)) => {
+                if let Ok(mut map) = d.borrow_mut("collect") {
+                    self.dicts
+                        .push(std::mem::replace(&mut *map, crate::value::DictMap::new()));
+                }
+            }
+            Node::Value(Value::Set(s)) => {
+                if let Ok(mut items) = s.borrow_mut("collect") {
+                    self.sets
+                        .push(std::mem::replace(&mut *items, crate::value::SetMap::new()));
+                }
+            }
+            Node::Cell(c) => {
+                if let Ok(mut x) = c.borrow_mut() {
+                    self.values.push(std::mem::take(&mut *x));
+                }
+            }
+            Node::State(s) => {
+                for cell in [&s.globals, s.retired()] {
+                    if let Ok(mut values) = cell.borrow_mut() {
+                        self.values.append(&mut values);
+                    }
+                }
+            }
+            // Immutable: their references go when the containers around them do.
+            Node::Value(_) => {}
+        }
+    }
+}
