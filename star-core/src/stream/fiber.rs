@@ -328,17 +328,17 @@ impl Drop for Running<'_> {
 }
 
 /// Drives an async builtin's future outside a fiber (a synchronous entry point such
-/// as `Module::exec`). A future that is ready at once needs nothing more. Otherwise,
-/// outside any tokio runtime, it runs on a current-thread runtime kept for this OS
-/// thread (timers and the like work); inside a runtime, blocking this thread could
-/// never end (the runtime that would complete the future is the one blocked), so it
-/// is an error that points at the streaming executor.
+/// as `Module::exec`). Outside any tokio runtime, it runs on a current-thread runtime
+/// kept for this OS thread (timers and the like work). Inside a runtime, a future
+/// that is ready at once is fine, but blocking this thread for one that is not could
+/// never end (the runtime that would complete it is the one blocked), so that is an
+/// error that points at the streaming executor.
 fn block_on<T>(mut fut: Pin<Box<dyn Future<Output = Result<T>> + '_>>) -> Result<T> {
-    let mut cx = Context::from_waker(Waker::noop());
-    if let Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
-        return v;
-    }
     if tokio::runtime::Handle::try_current().is_ok() {
+        let mut cx = Context::from_waker(Waker::noop());
+        if let Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
+            return v;
+        }
         return Err(Error::new(
             ErrorKind::Host,
             "an async builtin cannot be awaited by a synchronous run inside an async runtime (it would block the runtime): run the script with star_core::stream::Executor",

@@ -194,6 +194,13 @@ pub(crate) fn note_len(shape: Shape, len: usize) {
     }
 }
 
+/// The bytes of counted values alive on this OS thread, made by any execution (the
+/// counter behind every account): a host can watch it to see that what its scripts
+/// made was freed.
+pub fn live_bytes() -> isize {
+    NET.with(Cell::get)
+}
+
 /// The bytes the installed account uses now (what the values made since it started
 /// and still alive take, as far as they are counted).
 pub(crate) fn used() -> isize {

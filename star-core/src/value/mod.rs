@@ -59,7 +59,7 @@ pub use convert::{ConvError, FromValue, IntoValue};
 pub use freeze::Freezer;
 pub(crate) use freeze::Mode as freeze_mode;
 pub use host::{FreezeSafe, Host, HostIter, HostMethods, HostValue};
-pub use memory::Shape;
+pub use memory::{live_bytes, Shape};
 pub use module::{push_indented, NativeModule};
 pub use ordered_map::{OrderedMap, OrderedSet};
 pub use str::{Bytes, Str};
