@@ -80,8 +80,11 @@ fn a_panic_through_starlark_frames_leaves_no_call_records() {
     assert!(thread.call_stack().is_empty());
     // The thread goes on working, with the right call stack inside calls.
     let mut m = module();
-    m.exec(&mut thread, "def h():\n    return [x * 2 for x in range(3)]\ny = h()\n")
-        .unwrap();
+    m.exec(
+        &mut thread,
+        "def h():\n    return [x * 2 for x in range(3)]\ny = h()\n",
+    )
+    .unwrap();
     assert_eq!(m.get("y").unwrap().repr(), "[0, 2, 4]");
 }
 
@@ -180,7 +183,10 @@ impl HostValue for FreezingKey {
         d.freeze();
         let frozen = d.is_frozen();
         let shared = d.clone().try_into_frozen().is_ok();
-        SEEN.with(|s| s.borrow_mut().push(format!("frozen={frozen} shared={shared}")));
+        SEEN.with(|s| {
+            s.borrow_mut()
+                .push(format!("frozen={frozen} shared={shared}"))
+        });
         Ok(false)
     }
 }
@@ -193,9 +199,11 @@ fn a_value_being_written_cannot_be_frozen() {
     let d = Value::dict();
     TARGET.with(|t| *t.borrow_mut() = Some(d.clone()));
     let dict = d.as_dict().unwrap();
-    dict.insert(Value::host(FreezingKey), Value::Int(1)).unwrap();
+    dict.insert(Value::host(FreezingKey), Value::Int(1))
+        .unwrap();
     // The second key has the same hash: the insertion compares it with the first.
-    dict.insert(Value::host(FreezingKey), Value::Int(2)).unwrap();
+    dict.insert(Value::host(FreezingKey), Value::Int(2))
+        .unwrap();
     assert_eq!(
         SEEN.with(|s| s.borrow().clone()),
         ["frozen=false shared=false"]
@@ -207,59 +215,8 @@ fn a_value_being_written_cannot_be_frozen() {
     TARGET.with(|t| *t.borrow_mut() = None);
 }
 
-// Finding 4: `into_frozen` did not look inside host values, so a function inside one
-// crossed threads with its module unfrozen, and threads raced on the module's state.
-#[derive(StarValue)]
-#[star(name = "holder")]
-struct Holder {
-    f: Value,
-}
-
-#[test]
-fn freezing_a_host_value_freezes_the_functions_inside_and_their_modules() {
-    let mut m = module();
-    let mut thread = Thread::new("t");
-    m.exec(
-        &mut thread,
-        "g = [1, 2]\ndef make():\n    return lambda: len(g)\nf = make()\n",
-    )
-    .unwrap();
-    let holder = Value::host(Holder {
-        f: m.get("f").unwrap(),
-    });
-    let frozen = holder.into_frozen();
-    assert!(frozen.as_value().is_frozen());
-    assert!(m.get("g").unwrap().is_frozen(), "the module's globals froze");
-    let calls: usize = if cfg!(debug_assertions) {
-        20_000
-    } else {
-        2_000_000
-    };
-    std::thread::scope(|s| {
-        for _ in 0..4 {
-            let frozen = frozen.clone();
-            s.spawn(move || {
-                let mut t = Thread::new("worker");
-                let holder = frozen.value();
-                let f = holder.downcast_ref::<Holder>().unwrap().f.clone();
-                for _ in 0..calls {
-                    let r = t.call(&f, &star_core::call::Args::positional(&[])).unwrap();
-                    assert_eq!(r.as_i64(), Some(2));
-                }
-            });
-        }
-    });
-    // The module is intact: its values and functions work, and running more code in
-    // it is refused cleanly because it is frozen.
-    assert_eq!(m.get("g").unwrap().repr(), "[1, 2]");
-    let f = m.get("f").unwrap();
-    let r = thread
-        .call(&f, &star_core::call::Args::positional(&[]))
-        .unwrap();
-    assert_eq!(r.as_i64(), Some(2));
-    let e = m.exec(&mut thread, "h = 1\n").unwrap_err();
-    assert!(e.message().contains("frozen"), "{}", e.message());
-}
+// Finding 4 is tested in `frozen_sharing.rs`: its module stays frozen, and the cycles
+// of frozen modules are not collected yet, so that binary runs without leak detection.
 
 // Finding 5: a builtin running a statement in another module with the thread it was
 // given reset the register stack under its caller's live frames.
@@ -359,11 +316,10 @@ fn async_builtins_in_synchronous_runs_work_or_fail_clearly() {
     // Inside a runtime, blocking it would hang: an error names the builtin.
     rt().block_on(async {
         let mut m = module();
-        let e = m
-            .exec(&mut Thread::new("t"), "x = slow(5)\n")
-            .unwrap_err();
+        let e = m.exec(&mut Thread::new("t"), "x = slow(5)\n").unwrap_err();
         assert!(
-            e.message().starts_with("slow: an async builtin cannot be awaited"),
+            e.message()
+                .starts_with("slow: an async builtin cannot be awaited"),
             "{}",
             e.message()
         );
@@ -387,7 +343,9 @@ fn host_types_hand_their_values_to_the_freezer() {
         }
     }
     let inner = Value::list(vec![Value::Int(1)]);
-    let v = Value::host(Custom(star_core::value::FreezeCell::new(vec![inner.clone()])));
+    let v = Value::host(Custom(star_core::value::FreezeCell::new(vec![
+        inner.clone()
+    ])));
     assert!(!v.is_frozen());
     v.freeze();
     assert!(v.is_frozen());

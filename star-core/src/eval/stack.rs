@@ -160,7 +160,9 @@ mod tests {
             let v = unsafe { &*base.add(n - 1) };
             assert_eq!(v.to_str(), format!("f{i}"));
             if n > 1 {
-                assert!(matches!(unsafe { &*base }, Value::Bool(true)));
+                // SAFETY: as above; the frame's first slot.
+                let first = unsafe { &*base };
+                assert!(matches!(first, Value::Bool(true)));
             }
         }
         while let Some((base, n, mark, _)) = frames.pop() {
@@ -170,6 +172,7 @@ mod tests {
         assert_eq!((s.cur, s.top), (0, 0));
         // A frame bigger than any chunk gets its own.
         let (base, mark) = s.push(100_000);
+        // SAFETY: the frame just pushed, popped at once.
         unsafe { s.pop(base, 100_000, mark) };
     }
 }

@@ -883,6 +883,8 @@ impl<R: AsyncRead> Stream for ReaderChunks<R> {
         if this.done {
             return Poll::Ready(None);
         }
+        // SAFETY: structural pinning of `reader`: it is never moved out of the struct,
+        // which is itself pinned (see above).
         let reader = unsafe { Pin::new_unchecked(&mut this.reader) };
         let mut buf = ReadBuf::new(&mut this.buf);
         match reader.poll_read(cx, &mut buf) {

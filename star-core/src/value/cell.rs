@@ -94,10 +94,13 @@ impl<T> FreezeCell<T> {
     pub fn try_borrow(&self) -> Option<CellRef<'_, T>> {
         let s = self.state.get();
         if s & FROZEN != 0 {
-            // SAFETY: a frozen cell is never written again.
+            // SAFETY: a frozen cell had no writer when it was frozen (`try_freeze`)
+            // and never gets one afterwards (`borrow_mut` refuses), so the contents are
+            // only ever read from now on.
+            let value = unsafe { &*self.value.get() };
             return Some(CellRef {
                 cell: self,
-                value: unsafe { &*self.value.get() },
+                value,
                 counted: false,
             });
         }
@@ -107,9 +110,10 @@ impl<T> FreezeCell<T> {
         self.state.set(s + 1);
         // SAFETY: no writer is alive (checked above) and none can start while the
         // reader count is non-zero.
+        let value = unsafe { &*self.value.get() };
         Some(CellRef {
             cell: self,
-            value: unsafe { &*self.value.get() },
+            value,
             counted: true,
         })
     }
@@ -135,11 +139,10 @@ impl<T> FreezeCell<T> {
             });
         }
         self.state.set(WRITING);
-        // SAFETY: no reader or writer is alive and the cell is not frozen.
-        Ok(CellMut {
-            cell: self,
-            value: unsafe { &mut *self.value.get() },
-        })
+        // SAFETY: no reader or writer is alive and the cell is not frozen (state was
+        // 0); while the writer lives, readers, writers and freezing are refused.
+        let value = unsafe { &mut *self.value.get() };
+        Ok(CellMut { cell: self, value })
     }
 
     /// Checks that a mutation would be allowed now, without starting it.
