@@ -21,11 +21,11 @@ pub(crate) fn set_fiber_bounds(bounds: (usize, usize)) -> (usize, usize) {
     FIBER.with(|f| f.replace(bounds))
 }
 
-/// The current stack position (the address of a local).
+/// The current stack position: the stack pointer register itself, not the address
+/// of a local (under AddressSanitizer, locals may live on a separate "fake stack").
 #[inline(always)]
 pub(crate) fn stack_pointer() -> usize {
-    let marker = 0u8;
-    std::hint::black_box(&marker) as *const u8 as usize
+    psm::stack_pointer() as usize
 }
 
 /// The stack left below `sp`, if known.

@@ -195,16 +195,88 @@ impl Child<'_> {
     }
 }
 
+/// A module dropped while something outside still held part of it, to be collected
+/// again later: the collector keeps its state (one reference, which the scan counts as
+/// the module's own).
+struct Orphan {
+    state: Arc<ModuleState>,
+    /// The number of module drops on this thread after which to try again.
+    retry_at: u64,
+    /// How many drops to wait after the next failed try.
+    backoff: u64,
+}
+
+#[derive(Default)]
+struct Orphans {
+    list: Vec<Orphan>,
+    drops: u64,
+}
+
+thread_local! {
+    /// The orphaned modules of this OS thread. Values are not `Send`, so whatever still
+    /// holds an unfrozen module's values lives on the thread that made them.
+    static ORPHANS: std::cell::RefCell<Orphans> = std::cell::RefCell::default();
+}
+
 /// Frees the cycles of a module that is being dropped: `state` with the module's own
-/// reference, and its top-level locals and cells (see the module documentation).
+/// reference, and its top-level locals and cells (see the module documentation). If
+/// something outside still holds part of the module (the host keeps one of its
+/// functions), the module is kept as an orphan and collected again after later module
+/// drops on this thread (with exponential backoff), or by [`collect_cycles`].
 pub(crate) fn collect_module(
     state: &Arc<ModuleState>,
     locals: &[Value],
     cells: &[Option<Arc<ValueCell>>],
 ) {
+    retry_orphans(false);
+    if !collect(state, locals, cells) {
+        let _ = ORPHANS.try_with(|o| {
+            o.borrow_mut().list.push(Orphan {
+                state: state.clone(),
+                retry_at: 0,
+                backoff: 1,
+            })
+        });
+    }
+}
+
+/// Collects the modules of this OS thread that were dropped while the host still held
+/// some of their values, as far as those values have been dropped since. Module drops
+/// do this from time to time by themselves; a host may call it after letting go of
+/// values it kept (functions, lists) from modules it dropped earlier.
+pub fn collect_cycles() {
+    retry_orphans(true);
+}
+
+fn retry_orphans(all: bool) {
+    let Ok(mut list) = ORPHANS.try_with(|o| {
+        let mut o = o.borrow_mut();
+        o.drops += 1;
+        let drops = o.drops;
+        let (due, wait): (Vec<_>, Vec<_>) = std::mem::take(&mut o.list)
+            .into_iter()
+            .partition(|x| all || x.retry_at <= drops);
+        o.list = wait;
+        due.into_iter().map(|x| (x, drops)).collect::<Vec<_>>()
+    }) else {
+        return;
+    };
+    // Collected outside the borrow: dropping values may drop more modules.
+    list.retain_mut(|(x, drops)| {
+        let freed = collect(&x.state, &[], &[]);
+        x.backoff = x.backoff.saturating_mul(2);
+        x.retry_at = *drops + x.backoff;
+        !freed
+    });
+    let _ = ORPHANS.try_with(|o| o.borrow_mut().list.extend(list.into_iter().map(|(x, _)| x)));
+}
+
+/// One collection (see the module documentation); false if the module's state is
+/// still held from outside.
+fn collect(state: &Arc<ModuleState>, locals: &[Value], cells: &[Option<Arc<ValueCell>>]) -> bool {
     if state.globals.is_frozen() {
         // A frozen module's values may be shared with other threads.
-        return;
+        return true;
     }
     let mut g = Graph::default();
     g.reference_state(state);
@@ -261,8 +333,11 @@ pub(crate) fn collect_module(
     for (node, _) in g.nodes.iter().zip(&alive).filter(|(_, a)| !**a) {
         trash.empty(node);
     }
+    // The state is the first node.
+    let freed = !alive[0];
     drop(trash);
     drop(g);
+    freed
 }
 
 /// The contents taken out of garbage containers.

@@ -19,6 +19,7 @@ mod sort;
 mod stack;
 pub(crate) mod vm;
 
+pub use collect::collect_cycles;
 pub use module::{
     render_runtime, render_runtime_with, ExecError, FrozenModule, Module, Predeclared,
 };
