@@ -153,6 +153,7 @@ fn a_panic_in_a_stream_restores_the_thread_locals() {
         })
     }));
     assert!(r.is_err());
+    assert!(!star_core::stream::fiber::on_fiber(), "no fiber is running");
     // A long loop on this thread preempts if it believes it is on a fiber.
     let mut m = module();
     m.exec(
