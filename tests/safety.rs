@@ -145,3 +145,29 @@ fn a_thousand_modules_with_functions_are_freed() {
     // Each module made 1.6 MB: kept, they would take 1.6 GB.
     assert!(rss() < 60 << 20, "{} bytes resident", rss());
 }
+
+#[test]
+fn an_interpreter_per_request_frees_what_its_modules_made() {
+    use star_core::interp::{Interpreter, MemoryLoader, MAIN_PACKAGE};
+    let start = star_core::value::live_bytes();
+    for i in 0..200 {
+        let interp = Interpreter::builder()
+            .package(star_stdlib::PACKAGE_ALIAS, star_stdlib::package())
+            .package(
+                MAIN_PACKAGE,
+                MemoryLoader::new()
+                    .with_source(
+                        "lib.star",
+                        format!("big = [{i}] * 10000\ndef size():\n    return len(big)\n").as_str(),
+                    )
+                    .with_source(
+                        "main.star",
+                        "load('lib.star', 'size')\ns = struct(f = size)\nn = s.f()\n",
+                    ),
+            )
+            .build();
+        let m = interp.exec_module(MAIN_PACKAGE, "main.star", None).unwrap();
+        assert_eq!(m.get("n").unwrap().repr(), "10000");
+    }
+    assert_eq!(star_core::value::live_bytes(), start);
+}

@@ -223,8 +223,8 @@ fn a_value_being_written_cannot_be_frozen() {
     TARGET.with(|t| *t.borrow_mut() = None);
 }
 
-// Finding 4 is tested in `frozen_sharing.rs`: its module stays frozen, and the cycles
-// of frozen modules are not collected yet, so that binary runs without leak detection.
+// Finding 4 is tested in `frozen_sharing.rs`: its module is shared between threads, and
+// so keeps its cycles on purpose.
 
 // Finding 5: a builtin running a statement in another module with the thread it was
 // given reset the register stack under its caller's live frames.

@@ -18,20 +18,41 @@
 //!    dicts, sets, captured-variable cells and module globals, then lets go of its
 //!    references, and the counts free everything.
 //!
-//! Frozen containers (and functions of frozen modules) are leaves: they may be shared
-//! with other threads, whose references the counts would race with, and they are never
-//! emptied. Whatever they reference stays alive, which is safe and, for values frozen
-//! while the module ran, rare. Mutable containers are never shared between threads
-//! (`Value` is not `Send`, and a `FrozenValue` freezes all it reaches), so their counts
-//! are exact while the collector runs. The walk uses work lists, never recursion, and
-//! the emptied contents are dropped only once every garbage container is empty, so no
-//! drop recurses through a deep structure either.
+//! The counts must not change under the collector, so it only looks at what no other
+//! OS thread can be using. Mutable containers are never shared between threads
+//! (`Value` is not `Send`, and a `FrozenValue` freezes all it reaches). Frozen values
+//! cross threads only through `FrozenValue` (and `FrozenModule`, made of them), which
+//! knows the modules of the functions it reaches and marks them *shared* when its value
+//! is taken on another OS thread. So:
+//!
+//! - For a module that is not frozen, frozen containers and functions of frozen
+//!   modules are leaves: never counted, never emptied.
+//! - A frozen module (dropped `FrozenModule`, or a `Module` frozen by `into_frozen`) is
+//!   collected only on the OS thread that made it and only if it was never shared; the
+//!   walk then goes through frozen containers too (they are all on this thread), but
+//!   the only thing it empties is the module's own globals, which breaks the
+//!   function-module cycles. A frozen list that contains itself stays.
+//!
+//! The walk uses work lists, never recursion, and the emptied contents are dropped
+//! only once every garbage container is empty, so no drop recurses through a deep
+//! structure either. A module still held from outside is kept as an orphan and tried
+//! again later (see [`collect_cycles`]).
 
 use rustc_hash::FxHashMap;
 use triomphe::Arc;
 
 use super::vm::{ModuleState, ValueCell};
 use crate::value::{freeze_mode, Freezer, Value};
+
+/// A number identifying the current OS thread (cheaper than `ThreadId`).
+pub(crate) fn thread_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    thread_local! {
+        static ID: u64 = NEXT.fetch_add(1, Ordering::Relaxed);
+    }
+    ID.try_with(|id| *id).unwrap_or(0)
+}
 
 /// An object of the module's graph.
 enum Node {
@@ -44,7 +65,7 @@ impl Node {
     /// The object's address, its identity in the graph.
     fn addr(&self) -> usize {
         match self {
-            Node::Value(v) => value_addr(v).unwrap_or(0),
+            Node::Value(v) => identity(v),
             Node::Cell(c) => Arc::as_ptr(c) as usize,
             Node::State(s) => Arc::as_ptr(s) as usize,
         }
@@ -69,25 +90,58 @@ impl Node {
     }
 }
 
-/// The address of a value that can take part in a cycle and may be collected: a
-/// mutable container that is not frozen, a function of a module that is not frozen,
-/// a tuple, a bound method or a host value.
-fn value_addr(v: &Value) -> Option<usize> {
+/// The address of a value with identity (0 for immediates and leaves).
+fn identity(v: &Value) -> usize {
     match v {
-        Value::List(l) if !l.is_frozen() => Some(Arc::as_ptr(l) as usize),
-        Value::Dict(d) if !d.is_frozen() => Some(Arc::as_ptr(d) as usize),
-        Value::Set(s) if !s.is_frozen() => Some(Arc::as_ptr(s) as usize),
-        Value::Function(f) if !f.is_frozen() => Some(Arc::as_ptr(f) as usize),
-        Value::BoundMethod(m) => Some(Arc::as_ptr(m) as usize),
-        Value::Tuple(t) if !t.is_empty() => Some(t.addr()),
-        Value::Host(h) => Some(h.addr()),
-        _ => None,
+        Value::List(l) => Arc::as_ptr(l) as usize,
+        Value::Dict(d) => Arc::as_ptr(d) as usize,
+        Value::Set(s) => Arc::as_ptr(s) as usize,
+        Value::Function(f) => Arc::as_ptr(f) as usize,
+        Value::BoundMethod(m) => Arc::as_ptr(m) as usize,
+        Value::Tuple(t) => t.addr(),
+        Value::Host(h) => h.addr(),
+        _ => 0,
+    }
+}
+
+/// Which objects a collection looks at (see the module documentation).
+#[derive(Clone, Copy)]
+struct Scope {
+    /// The frozen module being collected, if it is one (its address): frozen objects
+    /// are then in the graph too, and so are the functions of that module.
+    frozen: Option<usize>,
+}
+
+impl Scope {
+    /// The address of a value the graph tracks: one that can take part in a cycle.
+    fn value_addr(self, v: &Value) -> Option<usize> {
+        let open = |frozen: bool| !frozen || self.frozen.is_some();
+        let tracked = match v {
+            Value::List(l) => open(l.is_frozen()),
+            Value::Dict(d) => open(d.is_frozen()),
+            Value::Set(s) => open(s.is_frozen()),
+            Value::Function(f) => self.state_addr(&f.module).is_some(),
+            Value::BoundMethod(_) | Value::Host(_) => true,
+            Value::Tuple(t) => !t.is_empty(),
+            _ => false,
+        };
+        tracked.then(|| identity(v))
+    }
+
+    fn cell_addr(self, c: &Arc<ValueCell>) -> Option<usize> {
+        (!c.is_frozen() || self.frozen.is_some()).then(|| Arc::as_ptr(c) as usize)
+    }
+
+    /// A module state is tracked if it is not frozen, or is the one being collected.
+    fn state_addr(self, s: &Arc<ModuleState>) -> Option<usize> {
+        let addr = Arc::as_ptr(s) as usize;
+        (!s.globals.is_frozen() || self.frozen == Some(addr)).then_some(addr)
     }
 }
 
 /// The graph being scanned.
-#[derive(Default)]
 struct Graph {
+    scope: Scope,
     nodes: Vec<Node>,
     index: FxHashMap<usize, usize>,
     /// References to each node from inside the graph (or from the module being
@@ -107,21 +161,16 @@ impl Graph {
         self.internal[i] += 1;
     }
 
-    fn reference_value(&mut self, v: &Value) {
-        if value_addr(v).is_some() {
-            self.reference(Node::Value(v.clone()));
-        }
-    }
-
-    fn reference_cell(&mut self, c: &Arc<ValueCell>) {
-        if !c.is_frozen() {
-            self.reference(Node::Cell(c.clone()));
-        }
-    }
-
-    fn reference_state(&mut self, s: &Arc<ModuleState>) {
-        if !s.globals.is_frozen() {
-            self.reference(Node::State(s.clone()));
+    /// Counts a reference from a node (or the module being dropped) to `child`, if
+    /// it is something the graph tracks.
+    fn reference_child(&mut self, child: Child<'_>) {
+        let node = match child {
+            Child::Value(v) => self.scope.value_addr(v).map(|_| Node::Value(v.clone())),
+            Child::Cell(c) => self.scope.cell_addr(c).map(|_| Node::Cell(c.clone())),
+            Child::State(s) => self.scope.state_addr(s).map(|_| Node::State(s.clone())),
+        };
+        if let Some(node) = node {
+            self.reference(node);
         }
     }
 }
@@ -185,12 +234,20 @@ enum Child<'a> {
 }
 
 impl Child<'_> {
-    /// The address of the node it refers to, if it is one the graph tracks.
-    fn addr(&self) -> Option<usize> {
+    fn to_node(&self) -> Node {
         match self {
-            Child::Value(v) => value_addr(v),
-            Child::Cell(c) => (!c.is_frozen()).then(|| Arc::as_ptr(c) as usize),
-            Child::State(s) => (!s.globals.is_frozen()).then(|| Arc::as_ptr(s) as usize),
+            Child::Value(v) => Node::Value((*v).clone()),
+            Child::Cell(c) => Node::Cell((*c).clone()),
+            Child::State(s) => Node::State((*s).clone()),
+        }
+    }
+
+    /// The address of the node it refers to, if it is one the graph tracks.
+    fn addr(&self, scope: Scope) -> Option<usize> {
+        match self {
+            Child::Value(v) => scope.value_addr(v),
+            Child::Cell(c) => scope.cell_addr(c),
+            Child::State(s) => scope.state_addr(s),
         }
     }
 }
@@ -210,6 +267,9 @@ struct Orphan {
 struct Orphans {
     list: Vec<Orphan>,
     drops: u64,
+    /// Orphans are being retried (a retry drops values, which may drop modules: those
+    /// do not start another retry).
+    retrying: bool,
 }
 
 thread_local! {
@@ -228,8 +288,10 @@ pub(crate) fn collect_module(
     locals: &[Value],
     cells: &[Option<Arc<ValueCell>>],
 ) {
-    retry_orphans(false);
-    if !collect(state, locals, cells) {
+    if collect(state, locals, cells) {
+        // What this module held may have been what kept earlier orphans.
+        retry_orphans(true);
+    } else {
         let _ = ORPHANS.try_with(|o| {
             o.borrow_mut().list.push(Orphan {
                 state: state.clone(),
@@ -237,6 +299,7 @@ pub(crate) fn collect_module(
                 backoff: 1,
             })
         });
+        retry_orphans(false);
     }
 }
 
@@ -249,15 +312,19 @@ pub fn collect_cycles() {
 }
 
 fn retry_orphans(all: bool) {
-    let Ok(mut list) = ORPHANS.try_with(|o| {
+    let Ok(Some(mut list)) = ORPHANS.try_with(|o| {
         let mut o = o.borrow_mut();
+        if o.retrying || o.list.is_empty() {
+            return None;
+        }
+        o.retrying = true;
         o.drops += 1;
         let drops = o.drops;
         let (due, wait): (Vec<_>, Vec<_>) = std::mem::take(&mut o.list)
             .into_iter()
             .partition(|x| all || x.retry_at <= drops);
         o.list = wait;
-        due.into_iter().map(|x| (x, drops)).collect::<Vec<_>>()
+        Some(due.into_iter().map(|x| (x, drops)).collect::<Vec<_>>())
     }) else {
         return;
     };
@@ -268,39 +335,48 @@ fn retry_orphans(all: bool) {
         x.retry_at = *drops + x.backoff;
         !freed
     });
-    let _ = ORPHANS.try_with(|o| o.borrow_mut().list.extend(list.into_iter().map(|(x, _)| x)));
+    let _ = ORPHANS.try_with(|o| {
+        let mut o = o.borrow_mut();
+        o.retrying = false;
+        o.list.extend(list.into_iter().map(|(x, _)| x))
+    });
 }
 
 /// One collection (see the module documentation); false if the module's state is
-/// still held from outside.
+/// still held from outside (true also when it cannot be collected at all: frozen and
+/// shared, or made by another OS thread, so it is not worth keeping as an orphan).
 fn collect(state: &Arc<ModuleState>, locals: &[Value], cells: &[Option<Arc<ValueCell>>]) -> bool {
-    if state.globals.is_frozen() {
-        // A frozen module's values may be shared with other threads.
-        return true;
-    }
-    let mut g = Graph::default();
-    g.reference_state(state);
-    locals.iter().for_each(|v| g.reference_value(v));
-    cells.iter().flatten().for_each(|c| g.reference_cell(c));
+    let scope = if state.globals.is_frozen() {
+        if state.owner != thread_id() || state.is_shared() {
+            return true;
+        }
+        Scope {
+            frozen: Some(Arc::as_ptr(state) as usize),
+        }
+    } else {
+        Scope { frozen: None }
+    };
+    let mut g = Graph {
+        scope,
+        nodes: Vec::new(),
+        index: FxHashMap::default(),
+        internal: Vec::new(),
+    };
+    g.reference_child(Child::State(state));
+    locals
+        .iter()
+        .for_each(|v| g.reference_child(Child::Value(v)));
+    cells
+        .iter()
+        .flatten()
+        .for_each(|c| g.reference_child(Child::Cell(c)));
     // 1. Scan: the nodes list grows while it is walked.
     let mut i = 0;
     while i < g.nodes.len() {
         let mut children = Vec::new();
-        for_each_child(&g.nodes[i], |c| match c {
-            Child::Value(v) => {
-                if value_addr(v).is_some() {
-                    children.push(Node::Value(v.clone()))
-                }
-            }
-            Child::Cell(c) => {
-                if !c.is_frozen() {
-                    children.push(Node::Cell(c.clone()))
-                }
-            }
-            Child::State(s) => {
-                if !s.globals.is_frozen() {
-                    children.push(Node::State(s.clone()))
-                }
+        for_each_child(&g.nodes[i], |c| {
+            if c.addr(scope).is_some() {
+                children.push(c.to_node());
             }
         });
         for c in children {
@@ -320,7 +396,7 @@ fn collect(state: &Arc<ModuleState>, locals: &[Value], cells: &[Option<Arc<Value
     }
     while let Some(i) = work.pop() {
         for_each_child(&g.nodes[i], |c| {
-            if let Some(j) = c.addr().and_then(|a| g.index.get(&a)) {
+            if let Some(j) = c.addr(scope).and_then(|a| g.index.get(&a)) {
                 if !alive[*j] {
                     alive[*j] = true;
                     work.push(*j);
@@ -329,12 +405,12 @@ fn collect(state: &Arc<ModuleState>, locals: &[Value], cells: &[Option<Arc<Value
         });
     }
     // 3. Empty the garbage containers; drop what they held only when all are empty.
+    // The state is the first node.
+    let freed = !alive[0];
     let mut trash = Trash::default();
     for (node, _) in g.nodes.iter().zip(&alive).filter(|(_, a)| !**a) {
         trash.empty(node);
     }
-    // The state is the first node.
-    let freed = !alive[0];
     drop(trash);
     drop(g);
     freed
@@ -351,6 +427,23 @@ struct Trash {
 impl Trash {
     fn empty(&mut self, node: &Node) {
         match node {
+            Node::State(s) if s.globals.is_frozen() => {
+                for cell in [&s.globals, s.retired()] {
+                    // SAFETY: the collector runs on a frozen module only on the OS
+                    // thread that made it and only if no value reaching it was ever
+                    // taken on another thread (`collect`), so nothing outside this
+                    // thread refers to it; and it found no reference on this thread
+                    // from outside the module's graph, whose own references do not
+                    // read the globals while the collector runs. So nothing reads the
+                    // cell while it is emptied, or after.
+                    self.values.append(&mut unsafe { cell.take_for_teardown() });
+                }
+            }
+            // Frozen containers are never emptied (see the module documentation).
+            Node::Value(Value::List(l)) if l.is_frozen() => {}
+            Node::Value(Value::Dict(d)) if d.is_frozen() => {}
+            Node::Value(Value::Set(s)) if s.is_frozen() => {}
+            Node::Cell(c) if c.is_frozen() => {}
             Node::Value(Value::List(l)) => {
                 if let Ok(mut items) = l.borrow_mut("collect") {
                     self.values.append(&mut items);

@@ -211,6 +211,9 @@ pub struct Module {
     local_cells: Vec<Option<triomphe::Arc<ValueCell>>>,
     /// What the resolver knows of the module after the last successful `exec`.
     resolver: Option<ResolverState>,
+    /// Whether dropping the module collects its cycles (not once `freeze` has handed
+    /// them to the `FrozenModule`).
+    collect_on_drop: bool,
 }
 
 impl Module {
@@ -225,6 +228,7 @@ impl Module {
             local_values: Vec::new(),
             local_cells: Vec::new(),
             resolver: None,
+            collect_on_drop: true,
         }
     }
 
@@ -439,7 +443,8 @@ impl Module {
     }
 
     /// Ends initialisation: freezes every value of the module.
-    pub fn freeze(self) -> FrozenModule {
+    pub fn freeze(mut self) -> FrozenModule {
+        self.collect_on_drop = false;
         self.state.freeze();
         let names = self.state.global_names.borrow();
         let globals = self.state.globals.borrow();
@@ -452,15 +457,36 @@ impl Module {
         FrozenModule {
             file: self.file.to_string(),
             values,
+            _anchor: Some(Arc::new(Anchor(self.state.clone()))),
         }
     }
 }
 
 impl Drop for Module {
     /// Frees the module's reference cycles (functions hold their module's globals,
-    /// which hold them), unless it was frozen: see `collect.rs`.
+    /// which hold them): see `collect.rs`.
     fn drop(&mut self) {
-        super::collect::collect_module(&self.state, &self.local_values, &self.local_cells);
+        if self.collect_on_drop {
+            super::collect::collect_module(&self.state, &self.local_values, &self.local_cells);
+        }
+    }
+}
+
+/// What the clones of a [`FrozenModule`] made by [`Module::freeze`] share: the
+/// module's state, whose cycles are collected when the last clone goes.
+struct Anchor(TArc<ModuleState>);
+
+// SAFETY: the state is frozen (`Module::freeze` froze it before making the anchor).
+// The anchor reads it only when dropped, and then only on the OS thread that made the
+// module (`collect_module` checks that first); elsewhere it only lets go of its
+// reference, as dropping a `FrozenValue` on another thread does.
+unsafe impl Send for Anchor {}
+// SAFETY: as above; nothing reads the anchor through a shared reference.
+unsafe impl Sync for Anchor {}
+
+impl Drop for Anchor {
+    fn drop(&mut self) {
+        super::collect::collect_module(&self.0, &[], &[]);
     }
 }
 
@@ -483,10 +509,22 @@ impl Drop for TopLevel<'_> {
 
 /// The frozen globals of an initialised module: immutable, and shareable between
 /// threads (`Send + Sync`).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct FrozenModule {
     file: String,
     values: IndexMap<String, FrozenValue>,
+    /// The module's state, kept for the collector, which runs when the last clone
+    /// drops it (after `values`, declared first).
+    _anchor: Option<Arc<Anchor>>,
+}
+
+impl fmt::Debug for FrozenModule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FrozenModule")
+            .field("file", &self.file)
+            .field("values", &self.values)
+            .finish()
+    }
 }
 
 impl FrozenModule {
@@ -502,6 +540,7 @@ impl FrozenModule {
                 .into_iter()
                 .map(|(k, v)| (k, v.into_frozen()))
                 .collect(),
+            _anchor: None,
         }
     }
 

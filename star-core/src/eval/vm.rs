@@ -81,6 +81,12 @@ pub struct ModuleState {
     retired: FreezeCell<Vec<Value>>,
     /// Whether functions may call themselves.
     pub(crate) recursion: bool,
+    /// The OS thread that made the module (`collect::thread_id`).
+    pub(crate) owner: u64,
+    /// Whether a value reaching this module has been taken out of a `FrozenValue` on
+    /// another OS thread (after which the module's cycles are never collected: other
+    /// threads' reference counts would race with the collector's).
+    pub(crate) shared: std::sync::atomic::AtomicBool,
 }
 
 impl ModuleState {
@@ -90,6 +96,8 @@ impl ModuleState {
             global_names: FreezeCell::new(Vec::new()),
             retired: FreezeCell::new(Vec::new()),
             recursion,
+            owner: super::collect::thread_id(),
+            shared: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -98,6 +106,20 @@ impl ModuleState {
         let mut f = crate::value::Freezer::new(crate::value::freeze_mode::Freeze);
         f.module(self);
         f.run();
+    }
+
+    /// Notes that a value reaching the module is being used by the current OS thread.
+    #[inline]
+    pub(crate) fn note_use(&self) {
+        if self.owner != super::collect::thread_id() {
+            self.shared
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the module's values may be in use on another OS thread.
+    pub(crate) fn is_shared(&self) -> bool {
+        self.shared.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The functions replaced in globals (see `retired`).

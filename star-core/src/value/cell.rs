@@ -169,6 +169,20 @@ impl<T> FreezeCell<T> {
         }
     }
 
+    /// Takes the contents out of the cell, frozen or not, leaving the default.
+    ///
+    /// # Safety
+    /// No reference to the contents may exist, on any thread, and none may be made
+    /// while this runs or afterwards reads a frozen cell as it was (the module collector
+    /// uses this on a module's globals once it proved nothing can reach them).
+    pub(crate) unsafe fn take_for_teardown(&self) -> T
+    where
+        T: Default,
+    {
+        // SAFETY: the caller guarantees that nothing refers to the contents.
+        unsafe { std::mem::take(&mut *self.value.get()) }
+    }
+
     /// Direct access through an exclusive reference.
     pub fn get_mut(&mut self) -> &mut T {
         self.value.get_mut()

@@ -56,6 +56,8 @@ pub struct Freezer {
     busy: bool,
     /// Check mode: everything reached so far is frozen.
     frozen: bool,
+    /// Deep mode: the modules of the functions reached.
+    modules: Vec<triomphe::Arc<ModuleState>>,
 }
 
 impl Freezer {
@@ -66,6 +68,7 @@ impl Freezer {
             seen: FxHashSet::default(),
             busy: false,
             frozen: true,
+            modules: Vec::new(),
         }
     }
 
@@ -175,6 +178,9 @@ impl Freezer {
                     self.walk_cell(c, |f, x| f.value(x));
                 }
                 if self.mode == Mode::Deep {
+                    if self.seen.insert(triomphe::Arc::as_ptr(&f.module) as usize) {
+                        self.modules.push(f.module.clone());
+                    }
                     self.module(&f.module);
                 }
             }
@@ -196,6 +202,11 @@ impl Freezer {
     /// Check mode: whether everything reached was frozen.
     pub(crate) fn all_frozen(&self) -> bool {
         self.frozen
+    }
+
+    /// Deep mode: the modules of the functions reached.
+    pub(crate) fn take_modules(&mut self) -> Vec<triomphe::Arc<ModuleState>> {
+        std::mem::take(&mut self.modules)
     }
 
     /// Trace mode: the values taken, to be walked by the caller.

@@ -313,7 +313,11 @@ impl Value {
                 "cannot freeze a value while it is being mutated",
             ));
         }
-        Ok(FrozenValue(self))
+        let modules = f.take_modules();
+        Ok(FrozenValue {
+            value: self,
+            modules: (!modules.is_empty()).then(|| modules.into()),
+        })
     }
 
     /// The string, if this is one.
@@ -403,7 +407,12 @@ impl fmt::Display for Value {
 /// Made by [`Value::into_frozen`]; [`FrozenValue::value`] gives a `Value` back (a cheap
 /// clone) for use in any execution on any thread.
 #[derive(Clone)]
-pub struct FrozenValue(Value);
+pub struct FrozenValue {
+    value: Value,
+    /// The modules of the functions the value reaches, told when the value is used on
+    /// another OS thread (see `eval/collect.rs`).
+    modules: Option<std::sync::Arc<[Arc<crate::eval::vm::ModuleState>]>>,
+}
 
 // SAFETY: a FrozenValue is only made by `Value::try_into_frozen`, which freezes
 // everything reachable from the value (host values through `FreezeSafe`, functions'
@@ -419,18 +428,27 @@ unsafe impl Sync for FrozenValue {}
 impl FrozenValue {
     /// The value, for use in the current thread.
     pub fn value(&self) -> Value {
-        self.0.clone()
+        self.note_use();
+        self.value.clone()
     }
 
     /// A reference to the value.
     pub fn as_value(&self) -> &Value {
-        &self.0
+        self.note_use();
+        &self.value
+    }
+
+    #[inline]
+    fn note_use(&self) {
+        if let Some(modules) = &self.modules {
+            modules.iter().for_each(|m| m.note_use());
+        }
     }
 }
 
 impl fmt::Debug for FrozenValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
+        fmt::Debug::fmt(&self.value, f)
     }
 }
 
