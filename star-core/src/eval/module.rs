@@ -202,6 +202,12 @@ impl fmt::Display for ExecError {
 impl std::error::Error for ExecError {}
 
 /// A module being initialised: its globals, and the environment it runs in.
+///
+/// Dropping a module frees what it made, reference cycles included, except what the
+/// host still holds (see `eval/collect.rs`). A module is not `UnwindSafe` by
+/// declaration (it may hold host values), but after a panic caught around one of its
+/// runs every structure is consistent and using it again is sound: a panic in a
+/// builtin is an error anyway (`name: panicked: ...`).
 pub struct Module {
     file: Arc<str>,
     dialect: Dialect,

@@ -436,6 +436,11 @@ impl ExecutorBuilder {
 }
 
 /// Runs streams of program text statement by statement (see the module documentation).
+///
+/// Dropping a run's future cancels it: the statement being run is unwound, its effects
+/// so far are kept, and the executor is ready for the next stream. After a panic that
+/// escapes a run (from host code outside a builtin; a builtin's panic is an error) the
+/// executor is likewise consistent and may be used again.
 pub struct Executor {
     module: Module,
     thread: Thread,
