@@ -451,14 +451,15 @@ impl Module {
     /// Ends initialisation: freezes every value of the module.
     pub fn freeze(mut self) -> FrozenModule {
         self.collect_on_drop = false;
-        self.state.freeze();
+        // One deep walk for all the globals (not one per global).
+        let modules = crate::value::freeze_module_deep(&self.state);
         let names = self.state.global_names.borrow();
         let globals = self.state.globals.borrow();
         let values = names
             .iter()
             .zip(globals.iter())
             .filter(|(_, v)| !vm::is_unbound(v))
-            .map(|(n, v)| (n.to_string(), v.clone().into_frozen()))
+            .map(|(n, v)| (n.to_string(), FrozenValue::from_walk(v.clone(), &modules)))
             .collect();
         FrozenModule {
             file: self.file.to_string(),

@@ -101,13 +101,6 @@ impl ModuleState {
         }
     }
 
-    /// Freezes the module: its globals and everything they reach.
-    pub(crate) fn freeze(&self) {
-        let mut f = crate::value::Freezer::new(crate::value::freeze_mode::Freeze);
-        f.module(self);
-        f.run();
-    }
-
     /// Notes that a value reaching the module is being used by the current OS thread.
     #[inline]
     pub(crate) fn note_use(&self) {

@@ -56,8 +56,10 @@ pub struct Freezer {
     busy: bool,
     /// Check mode: everything reached so far is frozen.
     frozen: bool,
-    /// Deep mode: the modules of the functions reached.
+    /// Deep mode: the modules of the functions reached, and their addresses (apart
+    /// from `seen`: a module's address may be that of its first field, a cell).
     modules: Vec<triomphe::Arc<ModuleState>>,
+    module_addrs: FxHashSet<usize>,
 }
 
 impl Freezer {
@@ -69,6 +71,7 @@ impl Freezer {
             busy: false,
             frozen: true,
             modules: Vec::new(),
+            module_addrs: FxHashSet::default(),
         }
     }
 
@@ -178,10 +181,13 @@ impl Freezer {
                     self.walk_cell(c, |f, x| f.value(x));
                 }
                 if self.mode == Mode::Deep {
-                    if self.seen.insert(triomphe::Arc::as_ptr(&f.module) as usize) {
+                    if self
+                        .module_addrs
+                        .insert(triomphe::Arc::as_ptr(&f.module) as usize)
+                    {
                         self.modules.push(f.module.clone());
+                        self.module(&f.module);
                     }
-                    self.module(&f.module);
                 }
             }
             Value::Host(h) => {

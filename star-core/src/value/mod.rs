@@ -314,10 +314,10 @@ impl Value {
             ));
         }
         let modules = f.take_modules();
-        Ok(FrozenValue {
-            value: self,
-            modules: (!modules.is_empty()).then(|| modules.into()),
-        })
+        Ok(FrozenValue::from_walk(
+            self,
+            &(!modules.is_empty()).then(|| modules.into()),
+        ))
     }
 
     /// The string, if this is one.
@@ -425,7 +425,38 @@ unsafe impl Send for FrozenValue {}
 // SAFETY: as above.
 unsafe impl Sync for FrozenValue {}
 
+/// Freezes a module and everything its globals reach, as [`Value::into_frozen`] does
+/// for a value, and returns the modules of the functions reached (for
+/// [`FrozenValue::from_walk`]).
+///
+/// # Panics
+/// If a collection reachable from the globals is being written at this moment.
+pub(crate) fn freeze_module_deep(
+    state: &crate::eval::vm::ModuleState,
+) -> Option<std::sync::Arc<[Arc<crate::eval::vm::ModuleState>]>> {
+    let mut f = Freezer::new(freeze::Mode::Deep);
+    f.module(state);
+    f.run();
+    if f.met_busy_cell() {
+        panic!("cannot freeze a value while it is being mutated");
+    }
+    let modules = f.take_modules();
+    (!modules.is_empty()).then(|| modules.into())
+}
+
 impl FrozenValue {
+    /// A value frozen by a deep walk ([`freeze_module_deep`]) that also reached
+    /// everything the value reaches, and the modules that walk found.
+    pub(crate) fn from_walk(
+        value: Value,
+        modules: &Option<std::sync::Arc<[Arc<crate::eval::vm::ModuleState>]>>,
+    ) -> FrozenValue {
+        FrozenValue {
+            value,
+            modules: modules.clone(),
+        }
+    }
+
     /// The value, for use in the current thread.
     pub fn value(&self) -> Value {
         self.note_use();
