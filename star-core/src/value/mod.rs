@@ -479,6 +479,7 @@ impl FrozenValue {
 
 impl fmt::Debug for FrozenValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.note_use();
         fmt::Debug::fmt(&self.value, f)
     }
 }
