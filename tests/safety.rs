@@ -158,7 +158,12 @@ fn an_interpreter_per_request_frees_what_its_modules_made() {
                 MemoryLoader::new()
                     .with_source(
                         "lib.star",
-                        format!("big = [{i}] * 10000\ndef size():\n    return len(big)\n").as_str(),
+                        format!(
+                            "big = [{i}] * 10000\ndef size():\n    return len(big)\n\
+                             def make():\n    d = {{}}\n    def get(k):\n        return d[k]\n    \
+                             d['get'] = get\n    return d\nAPI = make()\n"
+                        )
+                        .as_str(),
                     )
                     .with_source(
                         "main.star",
@@ -170,4 +175,38 @@ fn an_interpreter_per_request_frees_what_its_modules_made() {
         assert_eq!(m.get("n").unwrap().repr(), "10000");
     }
     assert_eq!(star_core::value::live_bytes(), start);
+}
+
+#[test]
+fn a_forgotten_stream_leaks_but_the_executor_goes_on() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut ex = Executor::builder()
+            .predeclare("slow", Value::Builtin(&slow::BUILTIN))
+            .max_depth(100_000_000)
+            .dialect(Dialect::extended())
+            .build()
+            .unwrap();
+        {
+            let mut run = Box::pin(ex.run_text("def f(n):\n    return slow(n)\nx = f(10000)\n"));
+            // Poll it until it waits for `slow`, then forget it: its fiber is leaked,
+            // never resumed, never unwound.
+            let waker = std::task::Waker::noop();
+            let mut cx = std::task::Context::from_waker(waker);
+            assert!(std::future::Future::poll(run.as_mut(), &mut cx).is_pending());
+            std::mem::forget(run);
+        }
+        // The next statements run on a new fiber, whose stack the depth guard must
+        // measure anew: recursion that would overflow it is an error, not a crash on
+        // its guard page.
+        ex.run_text("def deep(n):\n    return 0 if n == 0 else 1 + deep(n - 1)\ny = deep(100)\n")
+            .await
+            .unwrap();
+        assert_eq!(ex.module().get("y").unwrap().repr(), "100");
+        let e = ex.run_text("z = deep(5000000)\n").await.unwrap_err();
+        assert!(e.to_string().contains("native stack is exhausted"), "{e}");
+    });
 }

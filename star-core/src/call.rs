@@ -419,17 +419,17 @@ impl NativeFunction {
     }
 
     /// The error for a panic caught in the builtin: `name: panicked: message`. A
-    /// dropped fiber's unwinding (which is a panic too) goes on.
+    /// dropped fiber's unwinding (a panic too, whose payload is neither of the
+    /// message types `panic!` makes) goes on.
     #[cold]
     #[inline(never)]
     fn panicked(&self, payload: Box<dyn std::any::Any + Send>) -> Error {
-        if crate::stream::fiber::unwinding() {
-            std::panic::resume_unwind(payload);
-        }
         let msg = if let Some(s) = payload.downcast_ref::<&str>() {
             (*s).to_string()
         } else if let Some(s) = payload.downcast_ref::<String>() {
             s.clone()
+        } else if crate::stream::fiber::unwinding() {
+            std::panic::resume_unwind(payload);
         } else {
             "(a panic without a message)".to_string()
         };

@@ -141,9 +141,11 @@ impl Thread {
 
     /// Calls any callable value with `args`.
     pub fn call(&mut self, f: &Value, args: &Args<'_>) -> Result<Value> {
+        let floor = self.eval.enter();
         let entered = self.eval.meter.memory.enter();
         let r = crate::eval::vm::call_value(self, f, args);
         self.eval.meter.memory.leave(entered);
+        self.eval.restore_floor(floor);
         r
     }
 

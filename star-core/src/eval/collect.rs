@@ -328,18 +328,22 @@ fn retry_orphans(all: bool) {
     }) else {
         return;
     };
-    // Collected outside the borrow: dropping values may drop more modules.
+    // Collected outside the borrow: dropping values may drop more modules. The flag
+    // goes back down however this ends (a host value's drop may panic).
+    struct Retrying;
+    impl Drop for Retrying {
+        fn drop(&mut self) {
+            let _ = ORPHANS.try_with(|o| o.borrow_mut().retrying = false);
+        }
+    }
+    let _retrying = Retrying;
     list.retain_mut(|(x, drops)| {
         let freed = collect(&x.state, &[], &[]);
         x.backoff = x.backoff.saturating_mul(2);
         x.retry_at = *drops + x.backoff;
         !freed
     });
-    let _ = ORPHANS.try_with(|o| {
-        let mut o = o.borrow_mut();
-        o.retrying = false;
-        o.list.extend(list.into_iter().map(|(x, _)| x))
-    });
+    let _ = ORPHANS.try_with(|o| o.borrow_mut().list.extend(list.into_iter().map(|(x, _)| x)));
 }
 
 /// One collection (see the module documentation); false if the module's state is
@@ -347,7 +351,7 @@ fn retry_orphans(all: bool) {
 /// shared, or made by another OS thread, so it is not worth keeping as an orphan).
 fn collect(state: &Arc<ModuleState>, locals: &[Value], cells: &[Option<Arc<ValueCell>>]) -> bool {
     let scope = if state.globals.is_frozen() {
-        if state.owner != thread_id() || state.is_shared() {
+        if state.owner == 0 || state.owner != thread_id() || state.is_shared() {
             return true;
         }
         Scope {
@@ -404,6 +408,17 @@ fn collect(state: &Arc<ModuleState>, locals: &[Value], cells: &[Option<Arc<Value
             }
         });
     }
+    // A frozen module whose value another thread took while the counts were read
+    // cannot be emptied: that thread set `shared` before letting go of the
+    // `FrozenValue` whose references the counts no longer show, and reading a count
+    // that shows it (an acquire load of a release decrement), then this fence, makes
+    // the flag visible below.
+    if scope.frozen.is_some() {
+        std::sync::atomic::fence(std::sync::atomic::Ordering::Acquire);
+        if state.is_shared() {
+            return true;
+        }
+    }
     // 3. Empty the garbage containers; drop what they held only when all are empty.
     // The state is the first node.
     let freed = !alive[0];
@@ -439,11 +454,21 @@ impl Trash {
                     self.values.append(&mut unsafe { cell.take_for_teardown() });
                 }
             }
-            // Frozen containers are never emptied (see the module documentation).
+            // A frozen captured-variable cell in the graph of a frozen module belongs
+            // to one of that module's functions (the scope admits no other module's
+            // functions), and is reachable only through them.
+            Node::Cell(c) if c.is_frozen() => {
+                // SAFETY: as for the globals above: the cell is reachable only
+                // through functions of a module that no other thread ever used and
+                // that nothing on this thread reaches from outside its graph.
+                self.values.push(unsafe { c.take_for_teardown() });
+            }
+            // Frozen containers are never emptied (see the module documentation): a
+            // container does not know its module, and one that another module made
+            // may be in use on another thread.
             Node::Value(Value::List(l)) if l.is_frozen() => {}
             Node::Value(Value::Dict(d)) if d.is_frozen() => {}
             Node::Value(Value::Set(s)) if s.is_frozen() => {}
-            Node::Cell(c) if c.is_frozen() => {}
             Node::Value(Value::List(l)) => {
                 if let Ok(mut items) = l.borrow_mut("collect") {
                     self.values.append(&mut items);

@@ -104,15 +104,16 @@ impl ModuleState {
     /// Notes that a value reaching the module is being used by the current OS thread.
     #[inline]
     pub(crate) fn note_use(&self) {
-        if self.owner != super::collect::thread_id() {
+        let me = super::collect::thread_id();
+        if me == 0 || self.owner != me {
             self.shared
-                .store(true, std::sync::atomic::Ordering::Relaxed);
+                .store(true, std::sync::atomic::Ordering::Release);
         }
     }
 
     /// Whether the module's values may be in use on another OS thread.
     pub(crate) fn is_shared(&self) -> bool {
-        self.shared.load(std::sync::atomic::Ordering::Relaxed)
+        self.shared.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// The functions replaced in globals (see `retired`).
@@ -216,15 +217,16 @@ impl<'t> FrameGuard<'t> {
         }
     }
 
-    /// The frame's registers. The slice is valid until the guard drops, and callers
-    /// must not use it after that (it is not tied to the guard's borrow so that the
-    /// thread stays usable beside it).
+    /// The frame's registers (not tied to the guard's borrow, so that the thread
+    /// stays usable beside them).
+    ///
+    /// # Safety
+    /// Call it once per guard, and do not use the slice after the guard drops.
     #[inline]
-    fn regs<'r>(&self) -> &'r mut [Value] {
+    unsafe fn regs<'r>(&self) -> &'r mut [Value] {
         // SAFETY: the frame's `n` slots were initialised by `RegStack::push` and stay
         // in place until this guard pops them; frames of callees are taken above them,
-        // so nothing else refers to these slots. The caller keeps the slice within the
-        // guard's life (see above), and asks for it once.
+        // so nothing else refers to these slots; the caller keeps to the rules above.
         unsafe { std::slice::from_raw_parts_mut(self.base, self.n) }
     }
 }
@@ -310,14 +312,20 @@ impl EvalState {
     }
 
     /// Called when an execution enters from the host: finds how deep the native
-    /// stack may go (the fiber's stack, or the OS thread's).
-    #[cold]
-    fn enter(&mut self) {
+    /// stack may go (the fiber's stack, or the OS thread's); returns the floor it
+    /// replaced, for the caller to restore.
+    pub(crate) fn enter(&mut self) -> usize {
         let sp = stack_pointer();
-        self.stack_floor = match crate::native_stack::room(sp) {
+        let floor = match crate::native_stack::room(sp) {
             Some(room) => sp.saturating_sub(room) + STACK_MARGIN,
             None => 0,
         };
+        std::mem::replace(&mut self.stack_floor, floor)
+    }
+
+    /// Puts back the floor [`EvalState::enter`] replaced.
+    pub(crate) fn restore_floor(&mut self, floor: usize) {
+        self.stack_floor = floor;
     }
 
     /// Runs `f` with `code` on the active-call stack, charging the thread's memory
@@ -327,12 +335,14 @@ impl EvalState {
         code: &Code,
         f: impl FnOnce(&mut Thread) -> T,
     ) -> T {
-        if thread.eval.active.is_empty() {
-            thread.eval.enter();
-        }
+        // Every entry from the host measures the stack it runs on (a statement may run
+        // on another fiber than the one before, even with calls left on the thread by
+        // a forgotten future), and the floor goes back when it returns.
+        let floor = thread.eval.enter();
         let entered = thread.eval.meter.memory.enter();
         let r = f(&mut ActiveGuard::push(thread, code));
         thread.eval.meter.memory.leave(entered);
+        thread.eval.stack_floor = floor;
         r
     }
 }
@@ -388,7 +398,9 @@ pub(crate) fn call_function(thread: &mut Thread, f: &Function, args: &Args<'_>) 
     // unbound, temporaries None. The guards pop the frame and the call record on every
     // exit, unwinding included.
     let mut frame = FrameGuard::push(thread, code.nregs as usize);
-    let regs = frame.regs();
+    // SAFETY: asked once; `regs` is declared after `frame`, so it is dead before the
+    // guard drops (and `cells` and the active-call guard, which use it, drop first).
+    let regs = unsafe { frame.regs() };
     bind_args(f, args, regs)?;
     let mut cells = make_cells(code, regs);
     let mut thread = ActiveGuard::push(&mut frame, code);
@@ -1171,9 +1183,14 @@ pub(crate) fn run(
                         let f: *const Function = &**f;
                         drop(g);
                         // SAFETY: a function stored in a global of `module` lives as
-                        // long as `module` (which this frame holds): a global is only
+                        // long as `module`'s globals (which this frame's function, or
+                        // the module running its top level, holds): a global is only
                         // overwritten by `StoreGlobal`, which keeps replaced functions
-                        // in `ModuleState::retired`, and globals are never removed.
+                        // in `ModuleState::retired`. Globals are emptied only by the
+                        // module collector (`collect.rs`), and only for a module that
+                        // nothing reaches; a running frame's module is always reached
+                        // through a counted reference (the outermost call's callee or
+                        // the `Module` running), so it is never emptied under a frame.
                         let f = unsafe { &*f };
                         tri!(with_args(thread, d, regs, |t, args| call_function(
                             t, f, args

@@ -180,14 +180,13 @@ impl Freezer {
                 for c in f.free.iter() {
                     self.walk_cell(c, |f, x| f.value(x));
                 }
-                if self.mode == Mode::Deep {
-                    if self
+                if self.mode == Mode::Deep
+                    && self
                         .module_addrs
                         .insert(triomphe::Arc::as_ptr(&f.module) as usize)
-                    {
-                        self.modules.push(f.module.clone());
-                        self.module(&f.module);
-                    }
+                {
+                    self.modules.push(f.module.clone());
+                    self.module(&f.module);
                 }
             }
             Value::Host(h) => {
