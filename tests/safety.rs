@@ -59,13 +59,17 @@ fn a_builtin_panic_is_an_error_and_the_thread_and_module_go_on() {
     assert_eq!(m.get("s").unwrap().repr(), "struct(k = 2)");
 }
 
-#[test]
-fn a_cancelled_stream_leaves_the_executor_ready_for_the_next() {
-    let rt = tokio::runtime::Builder::new_current_thread()
+/// A runtime for the streaming executor (whose futures are not `Send`).
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
-        .unwrap();
-    rt.block_on(async {
+        .unwrap()
+}
+
+#[test]
+fn a_cancelled_stream_leaves_the_executor_ready_for_the_next() {
+    runtime().block_on(async {
         let mut ex = Executor::builder()
             .predeclare("slow", Value::Builtin(&slow::BUILTIN))
             .build()
@@ -179,11 +183,7 @@ fn an_interpreter_per_request_frees_what_its_modules_made() {
 
 #[test]
 fn a_forgotten_stream_leaks_but_the_executor_goes_on() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    runtime().block_on(async {
         let mut ex = Executor::builder()
             .predeclare("slow", Value::Builtin(&slow::BUILTIN))
             .max_depth(100_000_000)
