@@ -546,3 +546,36 @@ fn recursion_deeper_than_the_native_stack_is_an_error_not_a_crash() {
         );
     }
 }
+
+/// Deeply nested values are legal: making and dropping them must not recurse on the
+/// native stack (which overflowed at a few hundred thousand levels), under `run` and
+/// under `stream` (whose statements run on a fiber).
+#[test]
+fn deeply_nested_values_are_dropped_without_a_crash() {
+    for (kind, depth) in [("[x]", 1_000_000), ("(x,)", 1_000_000), ("{1: x}", 400_000)] {
+        let top = kind.replace('x', "y");
+        let src = format!(
+            "def f():\n    x = []\n    for i in range({depth}):\n        x = {kind}\n    return 1\nprint(f())\ny = []\nfor i in range({depth}):\n    y = {top}\ny = None\nprint(2)\n"
+        );
+        let f = temp_file("deep.star", &src);
+        let out = star(&["run", "--toplevel-control", "--globalreassign", &f], None);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "1\n2\n",
+            "{kind} under run: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(0), "{kind} under run");
+        let out = star(
+            &["stream", "--toplevel-control", "--globalreassign"],
+            Some(&src),
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "1\n2\n",
+            "{kind} under stream: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(0), "{kind} under stream");
+    }
+}

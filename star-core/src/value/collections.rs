@@ -13,6 +13,7 @@ use std::ops::{Deref, DerefMut};
 use triomphe::ThinArc;
 
 use super::cell::{CellMut, CellRef, FreezeCell};
+use super::drop;
 use super::memory::{self, Shape};
 use super::ordered_map::{OrderedMap, OrderedSet};
 use super::Value;
@@ -67,7 +68,26 @@ impl Drop for Tuple {
         // As for strings (`str.rs`): the last reference credits the allocation.
         if ThinArc::strong_count(&self.0) == 1 {
             memory::credit(tuple_bytes(self.0.slice.len()));
+            if self.0.slice.iter().any(drop::is_container) {
+                self.drop_last();
+            }
         }
+    }
+}
+
+impl Tuple {
+    /// Frees a tuple holding containers without recursing into them (`drop.rs`): in an
+    /// open drop scope, the containers are kept alive in its work list while the
+    /// tuple's storage goes; otherwise the storage is dropped in a new scope.
+    #[cold]
+    fn drop_last(&mut self) {
+        if drop::keep_containers(&self.0.slice) {
+            return;
+        }
+        // Swap in an empty tuple's storage and drop the real one inside a scope.
+        let empty = ThinArc::from_header_and_iter((), std::iter::empty());
+        let storage = std::mem::replace(&mut self.0, empty);
+        drop::in_scope(move || drop(storage));
     }
 }
 
@@ -194,7 +214,11 @@ impl Default for List {
 
 impl Drop for List {
     fn drop(&mut self) {
-        memory::credit(FIXED + self.items.get_mut().footprint());
+        let items = self.items.get_mut();
+        memory::credit(FIXED + items.footprint());
+        if items.iter().any(drop::is_container) {
+            drop::drop_contents(std::mem::take(items));
+        }
     }
 }
 
@@ -332,7 +356,18 @@ impl Default for Dict {
 
 impl Drop for Dict {
     fn drop(&mut self) {
-        memory::credit(FIXED + self.map.get_mut().footprint());
+        let map = self.map.get_mut();
+        memory::credit(FIXED + map.footprint());
+        if map.values().any(drop::is_container) || map.keys().any(|k| drop::is_container(&k.value))
+        {
+            let entries = std::mem::replace(map, DictMap::new());
+            drop::drop_contents(
+                entries
+                    .into_iter()
+                    .flat_map(|(k, v)| [k.value, v])
+                    .collect(),
+            );
+        }
     }
 }
 
@@ -424,7 +459,12 @@ impl Default for Set {
 
 impl Drop for Set {
     fn drop(&mut self) {
-        memory::credit(FIXED + self.items.get_mut().footprint());
+        let items = self.items.get_mut();
+        memory::credit(FIXED + items.footprint());
+        if items.iter().any(|k| drop::is_container(&k.value)) {
+            let keys = std::mem::replace(items, SetMap::new());
+            drop::drop_contents(keys.into_iter().map(|k| k.value).collect());
+        }
     }
 }
 

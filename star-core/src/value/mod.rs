@@ -38,6 +38,7 @@ mod cell;
 pub(crate) mod collections;
 mod compare;
 mod convert;
+pub(crate) mod drop;
 mod freeze;
 mod host;
 pub(crate) mod memory;
