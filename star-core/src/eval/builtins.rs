@@ -331,6 +331,7 @@ fn keyed(
 /// in the order the reference compares them.
 #[star_builtin(signature = (iterable, /, *, key = ABSENT, reverse = Value::Bool(false)))]
 fn sorted(thread: &mut Thread, iterable: Value, key: Optional, reverse: Value) -> Result<Value> {
+    let _lock = IterationLock::new(&iterable);
     let items = named("sorted", self::iterable(&iterable, "iterable"))?;
     let key = named("sorted", key_function(key))?;
     let reverse = named("sorted", boolean(&reverse, "reverse"))?;
@@ -342,6 +343,34 @@ fn sorted(thread: &mut Thread, iterable: Value, key: Optional, reverse: Value) -
     let mut pairs = keyed(thread, items, &key)?;
     sort_by_key(&mut pairs, reverse)?;
     Ok(Value::list(pairs.into_iter().map(|(_, v)| v).collect()))
+}
+
+/// The iteration lock of a list, dict or set, held while a builtin that walks it calls
+/// back into Starlark (`sorted`'s and `min`'s keys), as the reference holds it: the key
+/// function cannot change the collection (`cannot append to list during iteration`).
+struct IterationLock(Option<(Value, bool)>);
+
+impl IterationLock {
+    fn new(v: &Value) -> IterationLock {
+        let counted = match v {
+            Value::List(l) => l.cell().start_read(),
+            Value::Dict(d) => d.cell().start_read(),
+            Value::Set(s) => s.cell().start_read(),
+            _ => return IterationLock(None),
+        };
+        IterationLock(Some((v.clone(), counted)))
+    }
+}
+
+impl Drop for IterationLock {
+    fn drop(&mut self) {
+        match &self.0 {
+            Some((Value::List(l), counted)) => l.cell().end_read(*counted),
+            Some((Value::Dict(d), counted)) => d.cell().end_read(*counted),
+            Some((Value::Set(s), counted)) => s.cell().end_read(*counted),
+            _ => {}
+        }
+    }
 }
 
 /// What `min` (`want` = `Less`, compared with `<`) and `max` (`Greater`, `>`) do.
@@ -359,6 +388,10 @@ fn extreme(
         ));
     }
     let key = named(name, key_function(key))?;
+    let _lock = match args.as_slice() {
+        [one] => IterationLock::new(one),
+        _ => IterationLock(None),
+    };
     let items = if args.len() == 1 {
         match elements(&args[0]) {
             Some(items) => items?,
