@@ -46,7 +46,7 @@ pub mod dialect;
 pub mod error;
 pub mod eval;
 pub mod interp;
-mod native_stack;
+pub mod native_stack;
 pub mod resolve;
 pub mod stream;
 pub mod syntax;

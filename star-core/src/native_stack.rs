@@ -38,9 +38,11 @@ pub(crate) fn room(sp: usize) -> Option<usize> {
 }
 
 /// Runs `f`, on a new stack segment of `stack_size` bytes if less than `red_zone` is
-/// left (`stacker::maybe_grow`, aware of fibers).
+/// left (`stacker::maybe_grow`, aware of fibers). Host code that recurses over values
+/// (a native module's encoder) uses this instead of `stacker` directly: on a fiber,
+/// `stacker` alone would map a new segment at every call.
 #[inline]
-pub(crate) fn maybe_grow<R>(red_zone: usize, stack_size: usize, f: impl FnOnce() -> R) -> R {
+pub fn maybe_grow<R>(red_zone: usize, stack_size: usize, f: impl FnOnce() -> R) -> R {
     let (limit, base) = FIBER.with(|f| f.get());
     let sp = stack_pointer();
     if sp > limit && sp <= base {

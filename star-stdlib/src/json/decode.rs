@@ -104,7 +104,7 @@ impl Reader<'_> {
     }
 
     fn value(&mut self) -> Result<Value, String> {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.value_inner())
+        star_core::native_stack::maybe_grow(64 * 1024, 1024 * 1024, || self.value_inner())
     }
 
     /// Enters an array or object.

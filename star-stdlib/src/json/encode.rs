@@ -53,7 +53,7 @@ fn identity(x: &Value) -> Option<usize> {
 impl Encoder {
     fn emit(&mut self, x: &Value) -> Result<(), String> {
         // Nesting has no limit here (as in the reference), so grow the stack as needed.
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+        star_core::native_stack::maybe_grow(64 * 1024, 1024 * 1024, || {
             let id = identity(x);
             if let Some(id) = id {
                 if !self.path.insert(id) {
