@@ -555,13 +555,20 @@ fn deeply_nested_values_are_dropped_without_a_crash() {
     for (kind, depth) in [("[x]", 1_000_000), ("(x,)", 1_000_000), ("{1: x}", 400_000)] {
         let top = kind.replace('x', "y");
         let src = format!(
-            "def f():\n    x = []\n    for i in range({depth}):\n        x = {kind}\n    return 1\nprint(f())\ny = []\nfor i in range({depth}):\n    y = {top}\ny = None\nprint(2)\n"
+            "def f():\n    x = []\n    for i in range({depth}):\n        x = {kind}\n    return len(str(x))\nprint(f())\ny = []\nfor i in range({depth}):\n    y = {top}\ny = None\nprint(2)\n"
         );
+        // `str` of the value: its brackets, its innermost `[]`, and `1: ` per dict.
+        let len = match kind {
+            "[x]" => 2 * depth + 2,
+            "(x,)" => 3 * depth + 2,
+            _ => 5 * depth + 2,
+        };
+        let want = format!("{len}\n2\n");
         let f = temp_file("deep.star", &src);
         let out = star(&["run", "--toplevel-control", "--globalreassign", &f], None);
         assert_eq!(
             String::from_utf8_lossy(&out.stdout),
-            "1\n2\n",
+            want,
             "{kind} under run: {}",
             String::from_utf8_lossy(&out.stderr)
         );
@@ -572,10 +579,28 @@ fn deeply_nested_values_are_dropped_without_a_crash() {
         );
         assert_eq!(
             String::from_utf8_lossy(&out.stdout),
-            "1\n2\n",
+            want,
             "{kind} under stream: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         assert_eq!(out.status.code(), Some(0), "{kind} under stream");
     }
+}
+
+/// A struct that contains itself prints its cycle as lists and dicts do.
+#[test]
+fn a_struct_that_contains_itself_prints() {
+    let src = "s = struct(a = [])\ns.a.append(s)\nprint(s)\nprint(str(s) == repr(s))\n";
+    let out = star(&["run", "-c", src], None);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "struct(a = [...])\nTrue\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = star(&["stream"], Some(src));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "struct(a = [...])\nTrue\n"
+    );
 }

@@ -68,7 +68,7 @@ impl Drop for Tuple {
         // As for strings (`str.rs`): the last reference credits the allocation.
         if ThinArc::strong_count(&self.0) == 1 {
             memory::credit(tuple_bytes(self.0.slice.len()));
-            if self.0.slice.iter().any(drop::is_container) {
+            if self.0.slice.iter().any(drop::frees_container) {
                 self.drop_last();
             }
         }
@@ -216,8 +216,8 @@ impl Drop for List {
     fn drop(&mut self) {
         let items = self.items.get_mut();
         memory::credit(FIXED + items.footprint());
-        if items.iter().any(drop::is_container) {
-            drop::drop_contents(std::mem::take(items));
+        if items.iter().any(drop::frees_container) {
+            drop::drop_contents(drop::Pending::Values(std::mem::take(items)));
         }
     }
 }
@@ -358,15 +358,11 @@ impl Drop for Dict {
     fn drop(&mut self) {
         let map = self.map.get_mut();
         memory::credit(FIXED + map.footprint());
-        if map.values().any(drop::is_container) || map.keys().any(|k| drop::is_container(&k.value))
+        if map.values().any(drop::frees_container)
+            || map.keys().any(|k| drop::frees_container(&k.value))
         {
-            let entries = std::mem::replace(map, DictMap::new());
-            drop::drop_contents(
-                entries
-                    .into_iter()
-                    .flat_map(|(k, v)| [k.value, v])
-                    .collect(),
-            );
+            let map = std::mem::replace(map, DictMap::new());
+            drop::drop_contents(drop::Pending::Dict(map));
         }
     }
 }
@@ -461,9 +457,9 @@ impl Drop for Set {
     fn drop(&mut self) {
         let items = self.items.get_mut();
         memory::credit(FIXED + items.footprint());
-        if items.iter().any(|k| drop::is_container(&k.value)) {
-            let keys = std::mem::replace(items, SetMap::new());
-            drop::drop_contents(keys.into_iter().map(|k| k.value).collect());
+        if items.iter().any(|k| drop::frees_container(&k.value)) {
+            let set = std::mem::replace(items, SetMap::new());
+            drop::drop_contents(drop::Pending::Set(set));
         }
     }
 }

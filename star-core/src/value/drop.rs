@@ -9,26 +9,40 @@
 //! and the scope drops the work list one value at a time until it is empty. The native
 //! stack stays a few frames deep whatever the depth of the value, and the work is
 //! linear in its size. A container whose contents hold no container drops them
-//! directly, touching nothing thread-local.
+//! directly, touching nothing thread-local; so does one whose containers are still
+//! referenced elsewhere (dropping them only decrements a count).
 
 use std::cell::{Cell, RefCell};
 
 use super::Value;
 
+/// What a freed container held, waiting in the open scope's work list (held only to be
+/// dropped there).
+#[allow(dead_code)]
+pub(crate) enum Pending {
+    Values(Vec<Value>),
+    Dict(super::DictMap),
+    Set(super::SetMap),
+}
+
 thread_local! {
     /// Whether a drop scope is open on this thread.
     static OPEN: Cell<bool> = const { Cell::new(false) };
-    /// Values handed to the open scope, to drop one at a time.
-    static PENDING: RefCell<Vec<Value>> = const { RefCell::new(Vec::new()) };
+    /// What containers freed in the open scope held, to drop one at a time.
+    static PENDING: RefCell<Vec<Pending>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Whether dropping `v` may free a container (and so recurse).
+/// Whether dropping `v` frees a container (its last reference), and so would recurse
+/// into what the container holds.
 #[inline]
-pub(crate) fn is_container(v: &Value) -> bool {
-    matches!(
-        v,
-        Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Tuple(_)
-    )
+pub(crate) fn frees_container(v: &Value) -> bool {
+    match v {
+        Value::List(l) => triomphe::Arc::count(l) == 1,
+        Value::Dict(d) => triomphe::Arc::count(d) == 1,
+        Value::Set(s) => triomphe::Arc::count(s) == 1,
+        Value::Tuple(t) => t.ref_count() == 1,
+        _ => false,
+    }
 }
 
 /// Whether a drop scope is open on this thread (while a thread is being torn down,
@@ -37,34 +51,27 @@ fn open() -> bool {
     OPEN.try_with(Cell::get).unwrap_or(false)
 }
 
-/// Hands values to the open drop scope; gives them back if there is none.
-fn defer(values: impl Iterator<Item = Value>) -> bool {
-    PENDING
-        .try_with(|p| {
-            if let Ok(mut p) = p.try_borrow_mut() {
-                p.extend(values);
-                true
-            } else {
-                false
-            }
-        })
-        .unwrap_or(false)
-}
-
-/// Drops what a freed container held (`items`, which contain a container): into the
-/// open scope's work list, or in a new scope.
-pub(crate) fn drop_contents(items: Vec<Value>) {
+/// Drops what a freed container held (which frees another container): into the open
+/// scope's work list, or in a new scope.
+pub(crate) fn drop_contents(contents: Pending) {
     if open() {
-        let mut items = items.into_iter();
-        if defer(&mut items) {
-            return;
+        let handed = PENDING.try_with(|p| match p.try_borrow_mut() {
+            Ok(mut p) => {
+                p.push(contents);
+                None
+            }
+            Err(_) => Some(contents),
+        });
+        match handed {
+            // The work list is busy (this drop happens while it is being extended):
+            // drop here, which is rare and shallow.
+            Ok(Some(contents)) => drop(contents),
+            Ok(None) => {}
+            Err(_) => {}
         }
-        // The work list is busy (this drop happens while it is being extended):
-        // whatever is left drops here, which is rare and shallow.
-        drop(items);
         return;
     }
-    in_scope(move || drop(items));
+    in_scope(move || drop(contents));
 }
 
 /// Runs `f` (which drops a container) in a drop scope, then drops everything the
@@ -101,7 +108,7 @@ pub(crate) fn in_scope(f: impl FnOnce()) {
     loop {
         let next = PENDING.with(|p| p.borrow_mut().pop());
         match next {
-            Some(v) => drop(v),
+            Some(contents) => drop(contents),
             None => break,
         }
     }
@@ -112,5 +119,14 @@ pub(crate) fn in_scope(f: impl FnOnce()) {
 /// that dropping the tuple's own storage does not free them recursively. Returns false
 /// if no scope is open.
 pub(crate) fn keep_containers(items: &[Value]) -> bool {
-    open() && defer(items.iter().filter(|v| is_container(v)).cloned())
+    if !open() {
+        return false;
+    }
+    let kept: Vec<Value> = items
+        .iter()
+        .filter(|v| frees_container(v))
+        .cloned()
+        .collect();
+    drop_contents(Pending::Values(kept));
+    true
 }

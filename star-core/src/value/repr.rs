@@ -19,7 +19,7 @@ impl Value {
     /// limit's error.
     pub fn repr(&self) -> String {
         let mut out = String::new();
-        Printer::default().repr(self, &mut out);
+        self.write_repr(&mut out);
         out
     }
 
@@ -66,7 +66,12 @@ impl Value {
 
     /// Appends `repr(x)` to `out`.
     pub fn write_repr(&self, out: &mut String) {
-        Printer::default().repr(self, out)
+        match self {
+            Value::Tuple(_) | Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Host(_) => {
+                Printer::default().repr(self, out)
+            }
+            _ => simple(self, out),
+        }
     }
 }
 
@@ -145,146 +150,323 @@ pub fn format_float(f: f64) -> String {
     out
 }
 
-/// Prints values, remembering the containers it is inside to cut cycles.
+thread_local! {
+    /// The lists, dicts and host values being printed on this thread (their
+    /// addresses), shared by the nested printers a host value's `repr` starts, so that
+    /// a cycle through a host value is cut too.
+    static PATH: std::cell::RefCell<rustc_hash::FxHashSet<usize>> =
+        std::cell::RefCell::new(rustc_hash::FxHashSet::default());
+}
+
+/// Prints values without recursion: a work stack of the containers being printed,
+/// each with its position, so a value nested millions of levels deep prints in time
+/// linear in its size. A container already being printed (a cycle) prints as `[...]`,
+/// `{...}` or `...`; the check is a hash-set lookup, not a scan of the path.
 struct Printer {
-    path: Vec<usize>,
     /// Past this length, containers print no more elements (see [`Value::repr`]).
     budget: usize,
+    /// The containers this printer entered and has not left (for the shared path).
+    entered: Vec<usize>,
 }
 
 impl Default for Printer {
     fn default() -> Self {
         Printer {
-            path: Vec::new(),
             budget: memory::text_budget(),
+            entered: Vec::new(),
         }
     }
+}
+
+impl Drop for Printer {
+    fn drop(&mut self) {
+        // Normally empty; not after a host value's `repr` panicked.
+        if !self.entered.is_empty() {
+            let _ = PATH.try_with(|p| {
+                let mut p = p.borrow_mut();
+                self.entered.iter().for_each(|a| {
+                    p.remove(a);
+                });
+            });
+        }
+    }
+}
+
+/// A container being printed, and how far.
+enum Frame {
+    Seq {
+        items: Value,
+        i: usize,
+        close: &'static str,
+    },
+    Dict {
+        d: Value,
+        pos: usize,
+        /// The key at `pos` was printed; its value is next.
+        value_next: bool,
+        /// An entry was printed (the next needs a separator).
+        started: bool,
+    },
+    Set {
+        s: Value,
+        pos: usize,
+        started: bool,
+    },
+}
+
+impl Frame {
+    /// Whether the container is on the path (lists and dicts, which can contain
+    /// themselves).
+    fn on_path(&self) -> bool {
+        matches!(
+            self,
+            Frame::Seq {
+                items: Value::List(_),
+                ..
+            } | Frame::Dict { .. }
+        )
+    }
+}
+
+/// What printing the next part of a container gives.
+enum Next {
+    /// A value to print (a container or host value; simpler ones are printed at once).
+    Value(Value),
+    /// The container is done.
+    Done,
+    /// Text was printed; go on.
+    Printed,
 }
 
 impl Printer {
     /// Enters a container; if it is already being printed, prints `cut` instead.
     fn enter(&mut self, addr: usize, cut: &str, out: &mut String) -> bool {
-        if self.path.contains(&addr) {
+        if !PATH.with(|p| p.borrow_mut().insert(addr)) {
             out.push_str(cut);
             return false;
         }
-        self.path.push(addr);
+        self.entered.push(addr);
         true
     }
 
-    fn seq(&mut self, items: &[Value], open: &str, close: &str, out: &mut String) {
-        out.push_str(open);
-        for (i, v) in items.iter().enumerate() {
-            if out.len() > self.budget {
-                return;
-            }
-            if i > 0 {
-                out.push_str(", ");
-            }
-            self.repr(v, out);
+    fn leave(&mut self) {
+        if let Some(a) = self.entered.pop() {
+            PATH.with(|p| p.borrow_mut().remove(&a));
         }
-        if items.len() == 1 && open == "(" {
-            out.push(',');
-        }
-        out.push_str(close);
     }
 
     fn repr(&mut self, v: &Value, out: &mut String) {
-        match v {
-            Value::None => out.push_str("None"),
-            Value::Bool(true) => out.push_str("True"),
-            Value::Bool(false) => out.push_str("False"),
-            Value::Int(i) => {
-                let _ = write!(out, "{i}");
-            }
-            Value::BigInt(b) => {
-                let _ = write!(out, "{b}");
-            }
-            Value::Float(f) => out.push_str(&format_float(*f)),
-            Value::Str(s) => out.push_str(&quote(s.as_bytes())),
-            Value::Bytes(b) => {
-                // Valid UTF-8 shows as text, other bytes as `\x` escapes.
-                out.push('b');
-                out.push_str(&quote(b.as_bytes()));
-            }
-            Value::Tuple(t) => {
-                if self.path.len() > super::compare::MAX_DEPTH as usize {
-                    out.push_str("...");
-                    return;
+        let mut stack: Vec<Frame> = Vec::new();
+        self.start(v, out, &mut stack);
+        while let Some(top) = stack.last_mut() {
+            if out.len() > self.budget {
+                // Over the limits: stop here (the caller reports the limit).
+                for f in stack.drain(..) {
+                    if f.on_path() {
+                        self.leave();
+                    }
                 }
-                self.path.push(0);
-                self.seq(t, "(", ")", out);
-                self.path.pop();
+                return;
+            }
+            match next(top, out) {
+                Next::Value(v) => self.start(&v, out, &mut stack),
+                Next::Printed => {}
+                Next::Done => {
+                    if stack.pop().is_some_and(|f| f.on_path()) {
+                        self.leave();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Prints `v` if it is simple; otherwise opens it (a frame on `stack`).
+    fn start(&mut self, v: &Value, out: &mut String, stack: &mut Vec<Frame>) {
+        match v {
+            Value::Tuple(t) => {
+                out.push('(');
+                let close = if t.len() == 1 { ",)" } else { ")" };
+                stack.push(Frame::Seq {
+                    items: v.clone(),
+                    i: 0,
+                    close,
+                });
             }
             Value::List(l) => {
                 if self.enter(triomphe::Arc::as_ptr(l) as usize, "[...]", out) {
-                    self.seq(&l.borrow(), "[", "]", out);
-                    self.path.pop();
+                    out.push('[');
+                    stack.push(Frame::Seq {
+                        items: v.clone(),
+                        i: 0,
+                        close: "]",
+                    });
                 }
             }
             Value::Dict(d) => {
                 if self.enter(triomphe::Arc::as_ptr(d) as usize, "{...}", out) {
                     out.push('{');
-                    for (i, (k, v)) in d.borrow().iter().enumerate() {
-                        if out.len() > self.budget {
-                            break;
-                        }
-                        if i > 0 {
-                            out.push_str(", ");
-                        }
-                        self.repr(k.value(), out);
-                        out.push_str(": ");
-                        self.repr(v, out);
-                    }
-                    out.push('}');
-                    self.path.pop();
+                    stack.push(Frame::Dict {
+                        d: v.clone(),
+                        pos: 0,
+                        value_next: false,
+                        started: false,
+                    });
                 }
             }
-            Value::Set(s) => {
+            Value::Set(_) => {
                 out.push_str("set([");
-                for (i, k) in s.borrow().iter().enumerate() {
-                    if out.len() > self.budget {
-                        break;
-                    }
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    self.repr(k.value(), out);
-                }
-                out.push_str("])");
-            }
-            Value::Range(r) => {
-                // The shortest call that makes the same range, as the reference prints.
-                if r.step == 1 && r.start == 0 {
-                    let _ = write!(out, "range({})", r.stop);
-                } else if r.step == 1 {
-                    let _ = write!(out, "range({}, {})", r.start, r.stop);
-                } else {
-                    let _ = write!(out, "range({}, {}, {})", r.start, r.stop, r.step);
-                }
-            }
-            Value::Function(f) => {
-                let _ = write!(out, "<function {}>", f.name());
-            }
-            Value::Builtin(f) => {
-                let _ = write!(out, "<built-in function {}>", f.name);
-            }
-            Value::BoundMethod(m) => {
-                let _ = write!(
-                    out,
-                    "<built-in method {} of {} value>",
-                    m.method.name,
-                    m.receiver.type_name()
-                );
+                stack.push(Frame::Set {
+                    s: v.clone(),
+                    pos: 0,
+                    started: false,
+                });
             }
             Value::Host(h) => {
-                let addr = h.addr();
-                if self.enter(addr, "...", out) {
-                    h.get().repr(out);
-                    self.path.pop();
+                if self.enter(h.addr(), "...", out) {
+                    // A host value prints itself, calling back for what it holds (with
+                    // this thread's path): that recursion is through host types only,
+                    // and grows the stack if it must.
+                    crate::native_stack::maybe_grow(64 << 10, 1 << 20, || h.get().repr(out));
+                    self.leave();
+                }
+            }
+            _ => simple(v, out),
+        }
+    }
+}
+
+/// The next part of a container: its next element (printed at once when simple), or
+/// its end (with the closing bracket).
+fn next(frame: &mut Frame, out: &mut String) -> Next {
+    // Only containers and host values are cloned (to be opened); the rest print here.
+    fn give(v: &Value, out: &mut String) -> Next {
+        match v {
+            Value::Tuple(_) | Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Host(_) => {
+                Next::Value(v.clone())
+            }
+            _ => {
+                simple(v, out);
+                Next::Printed
+            }
+        }
+    }
+    fn item(items: &[Value], i: &mut usize, close: &str, out: &mut String) -> Next {
+        match items.get(*i) {
+            Some(v) => {
+                if *i > 0 {
+                    out.push_str(", ");
+                }
+                *i += 1;
+                give(v, out)
+            }
+            None => {
+                out.push_str(close);
+                Next::Done
+            }
+        }
+    }
+    match frame {
+        Frame::Seq { items, i, close } => match items {
+            Value::Tuple(t) => item(t, i, close, out),
+            Value::List(l) => item(&l.borrow(), i, close, out),
+            _ => Next::Done,
+        },
+        Frame::Dict {
+            d,
+            pos,
+            value_next,
+            started,
+        } => {
+            let Value::Dict(d) = d else { return Next::Done };
+            let map = d.borrow();
+            match map.entry_from(*pos) {
+                Some((at, k, v)) => {
+                    if *value_next {
+                        *value_next = false;
+                        *pos = at + 1;
+                        out.push_str(": ");
+                        give(v, out)
+                    } else {
+                        if *started {
+                            out.push_str(", ");
+                        }
+                        *started = true;
+                        *pos = at;
+                        *value_next = true;
+                        give(k.value(), out)
+                    }
+                }
+                None => {
+                    out.push('}');
+                    Next::Done
                 }
             }
         }
+        Frame::Set { s, pos, started } => {
+            let Value::Set(s) = s else { return Next::Done };
+            let items = s.borrow();
+            match items.entry_from(*pos) {
+                Some((at, k)) => {
+                    if *started {
+                        out.push_str(", ");
+                    }
+                    *started = true;
+                    *pos = at + 1;
+                    give(k.value(), out)
+                }
+                None => {
+                    out.push_str("])");
+                    Next::Done
+                }
+            }
+        }
+    }
+}
+
+/// Prints a value that holds no other values.
+fn simple(v: &Value, out: &mut String) {
+    match v {
+        Value::None => out.push_str("None"),
+        Value::Bool(true) => out.push_str("True"),
+        Value::Bool(false) => out.push_str("False"),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::BigInt(b) => {
+            let _ = write!(out, "{b}");
+        }
+        Value::Float(f) => out.push_str(&format_float(*f)),
+        Value::Str(s) => out.push_str(&quote(s.as_bytes())),
+        Value::Bytes(b) => {
+            // Valid UTF-8 shows as text, other bytes as `\x` escapes.
+            out.push('b');
+            out.push_str(&quote(b.as_bytes()));
+        }
+        Value::Range(r) => {
+            // The shortest call that makes the same range, as the reference prints.
+            if r.step == 1 && r.start == 0 {
+                let _ = write!(out, "range({})", r.stop);
+            } else if r.step == 1 {
+                let _ = write!(out, "range({}, {})", r.start, r.stop);
+            } else {
+                let _ = write!(out, "range({}, {}, {})", r.start, r.stop, r.step);
+            }
+        }
+        Value::Function(f) => {
+            let _ = write!(out, "<function {}>", f.name());
+        }
+        Value::Builtin(f) => {
+            let _ = write!(out, "<built-in function {}>", f.name);
+        }
+        Value::BoundMethod(m) => {
+            let _ = write!(
+                out,
+                "<built-in method {} of {} value>",
+                m.method.name,
+                m.receiver.type_name()
+            );
+        }
+        Value::Tuple(_) | Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Host(_) => {}
     }
 }
 
