@@ -142,6 +142,10 @@ pub fn stream(opts: StreamOptions, flags: &DialectFlags) -> ExitCode {
         }
     };
     let result = rt.block_on(ex.run_reader(tokio::io::stdin()));
+    // Reading standard input blocks a thread of the runtime's pool that nothing can
+    // interrupt; when the run ended early (the deadline while the producer is silent),
+    // do not wait for it.
+    rt.shutdown_background();
     let _ = std::io::stdout().flush();
     match result {
         Ok(report) if report.is_ok() => ExitCode::SUCCESS,

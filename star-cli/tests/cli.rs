@@ -604,3 +604,40 @@ fn a_struct_that_contains_itself_prints() {
         "struct(a = [...])\nTrue\n"
     );
 }
+
+/// The deadline of `star stream` holds while the producer is connected but silent:
+/// the process exits without waiting for standard input to close.
+#[test]
+fn stream_deadline_ends_the_process_while_input_stays_open() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_star"))
+        .args(["stream", "--timeout", "1"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("star runs");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"print(1)\n").unwrap();
+    let start = std::time::Instant::now();
+    // Generous, so a loaded machine does not make it flaky: without the fix the
+    // process waits for standard input, which stays open for the whole test.
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(status.is_some(), "still running with its input open");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("execution deadline exceeded"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
