@@ -522,9 +522,16 @@ impl Executor {
         let truncated = run.parser.has_pending();
         run.parser.finish(&mut run.ready);
         if truncated {
+            // Where the text stops, ignoring trailing blanks: tokens the scanner made
+            // up at the end (a newline, outdents, end of file) are there or after.
+            let end = run
+                .text
+                .iter()
+                .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c'))
+                .map_or(0, |i| i + 1);
             for r in run.ready.iter_mut() {
                 if let Err(e) = r {
-                    end_of_stream(e);
+                    end_of_stream(e, end);
                 }
             }
         }
@@ -828,12 +835,28 @@ struct Run {
 
 const END_OF_STREAM: &str = "unexpected end of stream";
 
-/// Rewords a syntax error caused by the end of the input as an end-of-stream error.
-fn end_of_stream(e: &mut SyntaxError) {
-    let msg = if let Some(rest) = e.msg.strip_prefix("got end of file, ") {
-        format!("{END_OF_STREAM}, {rest}")
-    } else if let Some(rest) = e.msg.strip_prefix("unexpected EOF") {
+/// Rewords a syntax error caused by the end of the input as an end-of-stream error:
+/// the end of file itself, or a newline or outdent the scanner made up at the end
+/// (`end` is where the text stops, trailing blanks aside), or a line continuation that
+/// nothing continues.
+fn end_of_stream(e: &mut SyntaxError, end: usize) {
+    let at_end = e.span.start.offset as usize >= end;
+    let made_up = [
+        "got end of file, ",
+        "got newline, ",
+        "got outdent, ",
+        "got indent, ",
+    ];
+    let msg = if let Some(rest) = e.msg.strip_prefix("unexpected EOF") {
         format!("{END_OF_STREAM}{rest}")
+    } else if let Some(rest) = made_up
+        .iter()
+        .filter(|p| at_end || p.starts_with("got end of file"))
+        .find_map(|p| e.msg.strip_prefix(p))
+    {
+        format!("{END_OF_STREAM}, {rest}")
+    } else if e.msg == "stray backslash in program" && e.span.start.offset as usize + 1 == end {
+        format!("{END_OF_STREAM} after a line continuation ('\\')")
     } else {
         return;
     };

@@ -240,6 +240,28 @@ fn a_stream_ending_inside_a_statement_is_an_end_of_stream_error() {
             "unexpected end of stream in string",
             (2, 5),
         ),
+        // Cut inside an indented block: the newline and outdents the scanner makes up
+        // at the end are the end of the stream too.
+        (
+            "x = 1\ndef f():\n    y = [1,\n",
+            "unexpected end of stream, want primary expression",
+            (4, 1),
+        ),
+        (
+            "x = 1\ndef f():\n    return 1 +",
+            "unexpected end of stream, want primary expression",
+            (3, 15),
+        ),
+        (
+            "x = 1\ndef f():\n    for x in y:\n",
+            "unexpected end of stream, want indent",
+            (4, 1),
+        ),
+        (
+            "x = 1\nz = 1 + \\",
+            "unexpected end of stream after a line continuation ('\\')",
+            (2, 9),
+        ),
     ] {
         let (r, _, ex) = run_text(Executor::builder(), src);
         let e = r.unwrap_err();
