@@ -100,7 +100,7 @@ fn to_f64(v: &Value) -> f64 {
     match v {
         Value::Int(i) => *i as f64,
         Value::Float(f) => *f,
-        Value::BigInt(b) => num_traits::ToPrimitive::to_f64(&**b).unwrap_or(f64::NAN),
+        Value::BigInt(b) => num_traits::ToPrimitive::to_f64(&***b).unwrap_or(f64::NAN),
         _ => f64::NAN,
     }
 }

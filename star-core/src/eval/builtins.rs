@@ -290,7 +290,10 @@ fn dict(pairs: Optional, kwargs: Vec<(String, Value)>) -> Result<Value> {
 fn set(x: Optional) -> Result<Value> {
     let s = Set::new();
     if let Optional::Given(x) = x {
-        for v in named("set", iterable(&x, 1))? {
+        let items = named("set", iterable(&x, 1))?;
+        // Built here without steps, so the limits are checked before, not as it grows.
+        memory::reserve_result(Shape::Set, items.len())?;
+        for v in items {
             named("set", s.insert(v))?;
         }
     }

@@ -767,10 +767,7 @@ pub fn get_attr(x: &Value, name: &Str) -> Result<Value> {
             _ => x.clone(),
         };
         return Ok(Value::BoundMethod(triomphe::Arc::new(
-            crate::value::BoundMethod {
-                receiver,
-                method: m,
-            },
+            crate::value::BoundMethod::new(receiver, m),
         )));
     }
     if let Value::Host(h) = x {

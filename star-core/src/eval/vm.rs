@@ -75,9 +75,11 @@ pub struct ModuleState {
     pub(crate) globals: FreezeCell<Vec<Value>>,
     /// Their names, by slot.
     pub(crate) global_names: FreezeCell<Vec<Str>>,
-    /// Functions that were global values and have been replaced. They are kept so that
-    /// a function stored in a global lives as long as the module: `CallGlobal` calls it
-    /// through a plain reference to the slot's value, without taking a reference count.
+    /// Functions that were global values and have been replaced while their code was
+    /// on the thread's call stack. `CallGlobal` calls a global function through a
+    /// plain reference to the slot's value, without taking a reference count, and the
+    /// call is on the call stack while it runs; so a function replaced while not on
+    /// the call stack can go at once, and one that is stays here.
     retired: FreezeCell<Vec<Value>>,
     /// Whether functions may call themselves.
     pub(crate) recursion: bool,
@@ -130,7 +132,22 @@ pub struct Function {
     pub(crate) free: Box<[triomphe::Arc<ValueCell>]>,
 }
 
+impl Drop for Function {
+    fn drop(&mut self) {
+        memory::credit(self.bytes());
+    }
+}
+
 impl Function {
+    /// The bytes the function takes, for the memory account: the object, its defaults,
+    /// and its captured variables' cells (counted with each closure that shares them).
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<Function>()
+            + 24
+            + self.defaults.len() * std::mem::size_of::<Value>()
+            + self.free.len() * (8 + std::mem::size_of::<ValueCell>() + 24)
+    }
+
     /// The function's name.
     pub fn name(&self) -> &str {
         &self.code.name
@@ -897,17 +914,27 @@ pub(crate) fn run(
                 )));
                 let old = std::mem::replace(&mut g[slot as usize], v);
                 drop(g);
-                if let Value::Function(_) = old {
-                    // Keep it alive (see `ModuleState::retired`). Assigning a global
-                    // is top-level code, so this runs once per statement, not in loops.
-                    tri!(module.retired.borrow_mut().map_err(|e| Value::mutate_error(
-                        e,
-                        "assign to",
-                        "module global"
-                    )))
-                    .push(old);
-                } else {
-                    old.release();
+                match &old {
+                    // A function that may be running (its code is on the thread's
+                    // call stack, possibly called by `CallGlobal` through a plain
+                    // reference to this slot) is kept alive (`ModuleState::retired`).
+                    // Others go now: a loop that redefines a function does not pile
+                    // them up.
+                    Value::Function(f)
+                        if thread
+                            .eval
+                            .active
+                            .iter()
+                            .any(|a| std::ptr::eq(a.code, &*f.code)) =>
+                    {
+                        tri!(module.retired.borrow_mut().map_err(|e| Value::mutate_error(
+                            e,
+                            "assign to",
+                            "module global"
+                        )))
+                        .push(old);
+                    }
+                    _ => old.release(),
                 }
             }
             Op::LoadCell { dst, local } => {
@@ -1185,8 +1212,11 @@ pub(crate) fn run(
                         // SAFETY: a function stored in a global of `module` lives as
                         // long as `module`'s globals (which this frame's function, or
                         // the module running its top level, holds): a global is only
-                        // overwritten by `StoreGlobal`, which keeps replaced functions
-                        // in `ModuleState::retired`. Globals are emptied only by the
+                        // overwritten by `StoreGlobal`, which keeps a replaced function
+                        // whose code is on the call stack (as this one's is, from the
+                        // call below until it returns) in `ModuleState::retired`. A
+                        // StoreGlobal on the same thread is the only writer (values
+                        // are not `Send`). Globals are emptied only by the
                         // module collector (`collect.rs`), and only for a module that
                         // nothing reaches; a running frame's module is always reached
                         // through a counted reference (the outermost call's callee or
@@ -1371,6 +1401,7 @@ pub(crate) fn run(
                     defaults: regs[d..d + p.ndefaults as usize].into(),
                     free: captured,
                 };
+                memory::charge(f.bytes());
                 Value::store(&mut r!(dst), Value::Function(triomphe::Arc::new(f)));
             }
             Op::Format { dst, start, n, fmt } => {

@@ -102,7 +102,10 @@ impl Deref for Tuple {
 /// The contents of a mutable collection, as the memory account sees them: the bytes
 /// of storage reserved (capacity, not length) and the length the size limit applies to.
 pub trait Storage {
-    /// The bytes of heap storage held.
+    /// The bytes of the collection object itself (reference count, cell, the
+    /// storage's header) with the allocator's overhead.
+    const FIXED: usize;
+    /// The bytes of heap storage held, with the allocator's overhead.
     fn footprint(&self) -> usize;
     /// The number of elements (or entries).
     fn count(&self) -> usize;
@@ -111,9 +114,13 @@ pub trait Storage {
 }
 
 impl Storage for Vec<Value> {
+    const FIXED: usize = std::mem::size_of::<List>() + ALLOC_OVERHEAD;
     #[inline]
     fn footprint(&self) -> usize {
-        self.capacity() * std::mem::size_of::<Value>()
+        match self.capacity() {
+            0 => 0,
+            n => n * std::mem::size_of::<Value>() + MALLOC_OVERHEAD,
+        }
     }
     #[inline]
     fn count(&self) -> usize {
@@ -125,6 +132,7 @@ impl Storage for Vec<Value> {
 }
 
 impl Storage for DictMap {
+    const FIXED: usize = std::mem::size_of::<Dict>() + ALLOC_OVERHEAD;
     #[inline]
     fn footprint(&self) -> usize {
         self.heap_bytes()
@@ -139,6 +147,7 @@ impl Storage for DictMap {
 }
 
 impl Storage for SetMap {
+    const FIXED: usize = std::mem::size_of::<Set>() + ALLOC_OVERHEAD;
     #[inline]
     fn footprint(&self) -> usize {
         self.heap_bytes()
@@ -191,13 +200,17 @@ impl<T: Storage> Drop for StorageMut<'_, T> {
     }
 }
 
-/// A collection's fixed allocation (reference count and cell), for the memory account.
-const FIXED: usize = 48;
+/// What the allocator adds to an allocation (its header, and rounding), as counted.
+pub(crate) const MALLOC_OVERHEAD: usize = 16;
+
+/// What a collection object's allocation adds to the object: the reference count and
+/// the allocator's overhead.
+const ALLOC_OVERHEAD: usize = 8 + MALLOC_OVERHEAD;
 
 /// Charges a new collection's storage.
 #[inline]
 fn charge_new<T: Storage>(contents: &T) {
-    memory::charge(FIXED + contents.footprint());
+    memory::charge(T::FIXED + contents.footprint());
     memory::note_len(T::shape(), contents.count());
 }
 
@@ -215,7 +228,7 @@ impl Default for List {
 impl Drop for List {
     fn drop(&mut self) {
         let items = self.items.get_mut();
-        memory::credit(FIXED + items.footprint());
+        memory::credit(<Vec<Value> as Storage>::FIXED + items.footprint());
         if items.iter().any(drop::frees_container) {
             drop::drop_contents(drop::Pending::Values(std::mem::take(items)));
         }
@@ -357,7 +370,7 @@ impl Default for Dict {
 impl Drop for Dict {
     fn drop(&mut self) {
         let map = self.map.get_mut();
-        memory::credit(FIXED + map.footprint());
+        memory::credit(DictMap::FIXED + map.footprint());
         if map.values().any(drop::frees_container)
             || map.keys().any(|k| drop::frees_container(&k.value))
         {
@@ -456,7 +469,7 @@ impl Default for Set {
 impl Drop for Set {
     fn drop(&mut self) {
         let items = self.items.get_mut();
-        memory::credit(FIXED + items.footprint());
+        memory::credit(SetMap::FIXED + items.footprint());
         if items.iter().any(|k| drop::frees_container(&k.value)) {
             let set = std::mem::replace(items, SetMap::new());
             drop::drop_contents(drop::Pending::Set(set));

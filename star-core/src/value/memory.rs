@@ -120,9 +120,10 @@ impl Shape {
         match self {
             Shape::Str | Shape::Bytes => n,
             Shape::List | Shape::Tuple => n.saturating_mul(16),
-            // An entry (key, hash, value) and its index slot; a set's element likewise.
-            Shape::Dict => n.saturating_mul(48),
-            Shape::Set => n.saturating_mul(32),
+            // An entry (key, hash, value) and its index slot, with the table's slack;
+            // a set's element likewise (see `OrderedMap::heap_bytes`).
+            Shape::Dict => n.saturating_mul(64),
+            Shape::Set => n.saturating_mul(48),
             Shape::Int => n / 8,
         }
     }

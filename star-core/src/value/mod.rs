@@ -68,6 +68,43 @@ pub use str::{Bytes, Str};
 use crate::call::NativeFunction;
 use crate::error::{Error, ErrorKind};
 
+/// An int too big for 64 bits, as a value holds it: counted by the memory account
+/// while it lives.
+pub struct Big(BigInt);
+
+impl Big {
+    fn new(b: BigInt) -> Big {
+        memory::charge(Self::bytes(&b));
+        Big(b)
+    }
+
+    /// The bytes the int takes: its digits, the object, its count, the allocator's
+    /// share.
+    fn bytes(b: &BigInt) -> usize {
+        (b.bits() as usize).div_ceil(64) * 8 + std::mem::size_of::<Big>() + 24
+    }
+}
+
+impl Drop for Big {
+    fn drop(&mut self) {
+        memory::credit(Self::bytes(&self.0));
+    }
+}
+
+impl fmt::Display for Big {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::ops::Deref for Big {
+    type Target = BigInt;
+    #[inline]
+    fn deref(&self) -> &BigInt {
+        &self.0
+    }
+}
+
 /// A Starlark value.
 // The tag is a whole word so that every payload (`bool` included) starts at byte 8: a
 // value is then copied as two aligned words, the way it was written. With a byte tag,
@@ -86,7 +123,7 @@ pub enum Value {
     /// An int that fits in 64 bits.
     Int(i64),
     /// An int that does not fit in 64 bits (never one that does).
-    BigInt(Arc<BigInt>),
+    BigInt(Arc<Big>),
     /// A float.
     Float(f64),
     /// A string.
@@ -191,6 +228,23 @@ pub struct BoundMethod {
     pub method: &'static NativeFunction,
 }
 
+impl BoundMethod {
+    /// `receiver.method`, charged to the memory account (and credited when dropped).
+    pub fn new(receiver: Value, method: &'static NativeFunction) -> BoundMethod {
+        memory::charge(Self::BYTES);
+        BoundMethod { receiver, method }
+    }
+
+    /// The bytes a bound method takes (the object, its count, the allocator's share).
+    const BYTES: usize = std::mem::size_of::<BoundMethod>() + 24;
+}
+
+impl Drop for BoundMethod {
+    fn drop(&mut self) {
+        memory::credit(Self::BYTES);
+    }
+}
+
 impl Value {
     /// The `None` value.
     pub const NONE: Value = Value::None;
@@ -204,7 +258,7 @@ impl Value {
     pub fn from_bigint(b: BigInt) -> Value {
         match i64::try_from(&b) {
             Ok(i) => Value::Int(i),
-            Err(_) => Value::BigInt(Arc::new(b)),
+            Err(_) => Value::BigInt(Arc::new(Big::new(b))),
         }
     }
 

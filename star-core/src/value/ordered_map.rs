@@ -133,12 +133,24 @@ impl<V> OrderedMap<V> {
 
     /// The bytes of heap storage the table holds, estimated from the entries' vector
     /// alone (one load: collections measure this at every mutation): its slots, and
-    /// for each an index entry with its control byte, the index having about as many
-    /// (it grows at the same times).
+    /// the index, which grows at the same times: a power of two of buckets at most
+    /// 7/8 full (at least 4), each a position and a control byte, plus a group of
+    /// control bytes; and the allocator's overhead for both.
     #[inline]
     pub fn heap_bytes(&self) -> usize {
-        self.slots.capacity()
-            * (std::mem::size_of::<Option<Bucket<V>>>() + std::mem::size_of::<Pos>() + 2)
+        let cap = self.slots.capacity();
+        if cap == 0 {
+            return 0;
+        }
+        let buckets = match cap {
+            0..4 => 4,
+            4..8 => 8,
+            _ => (cap * 8 / 7).next_power_of_two(),
+        };
+        cap * std::mem::size_of::<Option<Bucket<V>>>()
+            + buckets * (std::mem::size_of::<Pos>() + 1)
+            + 16
+            + 2 * super::collections::MALLOC_OVERHEAD
     }
 
     /// Makes room for `additional` more entries.

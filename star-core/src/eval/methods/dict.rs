@@ -134,6 +134,9 @@ pub(crate) fn update_dict(
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
+            // Built here without steps, so the limits are checked before, not as it
+            // grows.
+            crate::value::memory::reserve_result(crate::value::Shape::Dict, entries.len())?;
             for (k, v) in entries {
                 d.borrow_mut("insert into")?.insert(k, v);
             }
@@ -148,6 +151,7 @@ pub(crate) fn update_dict(
                     )))
                 }
             };
+            crate::value::memory::reserve_result(crate::value::Shape::Dict, items.len())?;
             for (i, item) in items.iter().enumerate() {
                 let pair = match elements(item) {
                     Some(pair) => pair?,
