@@ -105,8 +105,16 @@ pub trait Storage {
     /// The bytes of the collection object itself (reference count, cell, the
     /// storage's header) with the allocator's overhead.
     const FIXED: usize;
-    /// The bytes of heap storage held, with the allocator's overhead.
-    fn footprint(&self) -> usize;
+    /// The bytes of heap storage held, with the allocator's overhead: a function of
+    /// [`Storage::slots`] alone ([`Storage::footprint_of`]).
+    #[inline]
+    fn footprint(&self) -> usize {
+        Self::footprint_of(self.slots())
+    }
+    /// The storage's capacity (one load).
+    fn slots(&self) -> usize;
+    /// The bytes of heap storage a capacity of `slots` takes.
+    fn footprint_of(slots: usize) -> usize;
     /// The number of elements (or entries).
     fn count(&self) -> usize;
     /// The kind of collection, for the size limit's message.
@@ -116,8 +124,12 @@ pub trait Storage {
 impl Storage for Vec<Value> {
     const FIXED: usize = std::mem::size_of::<List>() + ALLOC_OVERHEAD;
     #[inline]
-    fn footprint(&self) -> usize {
-        match self.capacity() {
+    fn slots(&self) -> usize {
+        self.capacity()
+    }
+    #[inline]
+    fn footprint_of(slots: usize) -> usize {
+        match slots {
             0 => 0,
             n => n * std::mem::size_of::<Value>() + MALLOC_OVERHEAD,
         }
@@ -134,8 +146,12 @@ impl Storage for Vec<Value> {
 impl Storage for DictMap {
     const FIXED: usize = std::mem::size_of::<Dict>() + ALLOC_OVERHEAD;
     #[inline]
-    fn footprint(&self) -> usize {
-        self.heap_bytes()
+    fn slots(&self) -> usize {
+        self.slot_capacity()
+    }
+    #[inline]
+    fn footprint_of(slots: usize) -> usize {
+        DictMap::heap_bytes_of(slots)
     }
     #[inline]
     fn count(&self) -> usize {
@@ -149,8 +165,12 @@ impl Storage for DictMap {
 impl Storage for SetMap {
     const FIXED: usize = std::mem::size_of::<Set>() + ALLOC_OVERHEAD;
     #[inline]
-    fn footprint(&self) -> usize {
-        self.heap_bytes()
+    fn slots(&self) -> usize {
+        self.slot_capacity()
+    }
+    #[inline]
+    fn footprint_of(slots: usize) -> usize {
+        SetMap::heap_bytes_of(slots)
     }
     #[inline]
     fn count(&self) -> usize {
@@ -166,13 +186,14 @@ impl Storage for SetMap {
 /// credited, and a length past the size limit is recorded for the next check.
 pub struct StorageMut<'a, T: Storage> {
     inner: CellMut<'a, T>,
+    /// The capacity when the write began.
     before: usize,
 }
 
 impl<'a, T: Storage> StorageMut<'a, T> {
     #[inline]
     fn new(inner: CellMut<'a, T>) -> Self {
-        let before = inner.footprint();
+        let before = inner.slots();
         StorageMut { inner, before }
     }
 }
@@ -195,7 +216,10 @@ impl<T: Storage> DerefMut for StorageMut<'_, T> {
 impl<T: Storage> Drop for StorageMut<'_, T> {
     #[inline]
     fn drop(&mut self) {
-        memory::adjust(self.before, self.inner.footprint());
+        let after = self.inner.slots();
+        if after != self.before {
+            memory::adjust(T::footprint_of(self.before), T::footprint_of(after));
+        }
         memory::note_len(T::shape(), self.inner.count());
     }
 }

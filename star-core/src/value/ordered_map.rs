@@ -138,7 +138,19 @@ impl<V> OrderedMap<V> {
     /// control bytes; and the allocator's overhead for both.
     #[inline]
     pub fn heap_bytes(&self) -> usize {
-        let cap = self.slots.capacity();
+        Self::heap_bytes_of(self.slots.capacity())
+    }
+
+    /// The capacity of the entries' vector (what [`OrderedMap::heap_bytes`] is
+    /// computed from).
+    #[inline]
+    pub(crate) fn slot_capacity(&self) -> usize {
+        self.slots.capacity()
+    }
+
+    /// [`OrderedMap::heap_bytes`] for an entries' vector of capacity `cap`.
+    #[inline]
+    pub(crate) fn heap_bytes_of(cap: usize) -> usize {
         if cap == 0 {
             return 0;
         }
@@ -451,6 +463,18 @@ impl OrderedSet {
     /// See [`OrderedMap::heap_bytes`].
     pub fn heap_bytes(&self) -> usize {
         self.0.heap_bytes()
+    }
+
+    /// See [`OrderedMap::slot_capacity`].
+    #[inline]
+    pub(crate) fn slot_capacity(&self) -> usize {
+        self.0.slot_capacity()
+    }
+
+    /// See [`OrderedMap::heap_bytes_of`].
+    #[inline]
+    pub(crate) fn heap_bytes_of(cap: usize) -> usize {
+        OrderedMap::<()>::heap_bytes_of(cap)
     }
 
     /// Makes room for `additional` more elements.
