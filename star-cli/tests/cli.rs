@@ -641,3 +641,31 @@ fn stream_deadline_ends_the_process_while_input_stays_open() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Native operations that take long without a step in between (a big-int product, a
+/// long decimal conversion, a sort) are held to the deadline: refused up front when
+/// they would not finish in time. (Before, one product ran 23 s past a 2 s deadline;
+/// the bound here is generous for a loaded machine.)
+#[test]
+fn expensive_native_operations_keep_the_deadline() {
+    for src in [
+        "def f(n):\n    x = 3\n    for i in range(n):\n        x = x * x\n    return x\nx = f(27)\n",
+        "x = 7\nfor i in range(22):\n    x = x * x\ns = str(x)\n",
+        "x = int('7' * 20000000)\n",
+    ] {
+        let f = temp_file("costly.star", src);
+        let start = std::time::Instant::now();
+        let out = star(
+            &["run", "--toplevel-control", "--globalreassign", "--timeout", "2", &f],
+            None,
+        );
+        let took = start.elapsed();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{src}: {err}");
+        assert!(
+            err.contains("operation too expensive") || err.contains("deadline exceeded"),
+            "{src}: {err}"
+        );
+        assert!(took < std::time::Duration::from_secs(10), "{src}: took {took:?}");
+    }
+}

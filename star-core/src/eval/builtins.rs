@@ -160,7 +160,12 @@ fn int(x: Value, base: Optional) -> Result<Value> {
                 ));
             }
             let text = s.to_str_lossy();
-            match parse_int(&text, b as u32) {
+            // Reading a long decimal is quadratic: guarded by the deadline.
+            let bits = (text.len() as f64 * 3.33) as u64;
+            let units = super::limits::Work::Decimal.units(bits, bits);
+            match super::limits::costly(super::limits::Work::Decimal, units, || {
+                parse_int(&text, b as u32)
+            })? {
                 Some(v) => Value::from_bigint(v),
                 None => {
                     return Err(Error::value_error(format!(

@@ -179,7 +179,8 @@ impl Default for Meter {
 impl Meter {
     /// Sets the limits; the step count starts again from zero.
     pub(crate) fn set_limits(&mut self, limits: Limits) {
-        self.memory.reset(limits.max_memory, limits.max_size);
+        self.memory
+            .reset(limits.max_memory, limits.max_size, limits.deadline);
         self.limits = limits;
         self.used = 0;
         self.batch = if self.limits.is_unlimited() && !self.cooperative {
@@ -263,6 +264,103 @@ impl Meter {
         // After a memory error the meter stays usable: the memory may be freed.
         memory::check()
     }
+}
+
+/// Native operations whose cost grows faster than their result: one of them can run
+/// for minutes without a step in between (squaring a number of millions of digits,
+/// printing it in decimal). See [`costly`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Work {
+    /// Multiplying big ints; units: limbs^1.6 of the larger (Karatsuba).
+    Multiply,
+    /// Dividing big ints; units: limbs of the dividend times limbs of the divisor.
+    Divide,
+    /// Converting between a big int and decimal text; units: limbs squared.
+    Decimal,
+    /// Sorting; units: n log2 n for n elements.
+    Sort,
+}
+
+impl Work {
+    /// The work of a product, quotient or conversion (the operands' sizes in bits), or
+    /// of a sort (the number of elements as `a_bits`), in the units above.
+    pub(crate) fn units(self, a_bits: u64, b_bits: u64) -> f64 {
+        let limbs = |bits: u64| (bits as f64 / 64.0).max(1.0);
+        match self {
+            Work::Multiply => limbs(a_bits.max(b_bits)).powf(1.6),
+            Work::Divide => limbs(a_bits) * limbs(b_bits),
+            Work::Decimal => limbs(a_bits) * limbs(a_bits),
+            Work::Sort => {
+                let n = a_bits as f64;
+                n * n.max(2.0).log2()
+            }
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Work::Multiply => "multiplying",
+            Work::Divide => "dividing",
+            Work::Decimal => "converting to or from decimal",
+            Work::Sort => "sorting",
+        }
+    }
+}
+
+/// Work below this many units runs unguarded (microseconds).
+const SMALL_WORK: f64 = 20_000.0;
+
+thread_local! {
+    /// Nanoseconds per unit of each kind of work, as last measured on this thread
+    /// (starting from conservative figures for a slow machine).
+    static RATE: std::cell::Cell<[f64; 4]> =
+        const { std::cell::Cell::new([1.0, 0.5, 2.0, 3.0]) };
+}
+
+/// Runs an expensive native operation under the execution's deadline. The
+/// operation cannot be interrupted once started, so its time is predicted from its
+/// size and what the same kind of work took before on this thread; if the
+/// prediction does not fit in the time left, it is refused up front ("operation too
+/// expensive"). Each guarded run updates the prediction, so a program doubling a
+/// number's size at every step is stopped before the step that would overshoot.
+pub(crate) fn costly<T>(work: Work, units: f64, f: impl FnOnce() -> T) -> Result<T> {
+    if units < SMALL_WORK {
+        return Ok(f());
+    }
+    let deadline = crate::value::memory::deadline();
+    let rates = RATE.with(std::cell::Cell::get);
+    let rate = rates[work.index()];
+    if let Some(d) = deadline {
+        let left = d.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(deadline_exceeded());
+        }
+        let predicted = Duration::from_secs_f64(units * rate / 1e9);
+        if predicted > left {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format!(
+                    "operation too expensive: {} would take about {:.1} s, and {:.1} s are left before the deadline",
+                    work.name(),
+                    predicted.as_secs_f64(),
+                    left.as_secs_f64()
+                ),
+            ));
+        }
+    }
+    let start = Instant::now();
+    let r = f();
+    let observed = start.elapsed().as_nanos() as f64 / units;
+    // Lean towards the slower of the two, so that one fast run does not make the next
+    // prediction optimistic.
+    let mut rates = rates;
+    rates[work.index()] = observed.max(rate * 0.75);
+    RATE.with(|c| c.set(rates));
+    Ok(r)
 }
 
 #[cfg(test)]

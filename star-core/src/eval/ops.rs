@@ -141,21 +141,27 @@ fn arith(op: BinOp, x: &Value, y: &Value) -> Result<Value> {
             }
             _ => {}
         }
+        use super::limits::{costly, Work};
         return Ok(Value::from_bigint(match op {
             BinOp::Plus => a + b,
             BinOp::Minus => a - b,
-            BinOp::Star => a * b,
+            BinOp::Star => {
+                let units = Work::Multiply.units(a.bits(), b.bits());
+                costly(Work::Multiply, units, || a * b)?
+            }
             BinOp::SlashSlash => {
                 if b.is_zero() {
                     return Err(Error::value_error("integer division by zero"));
                 }
-                Integer::div_floor(&a, &b)
+                let units = Work::Divide.units(a.bits(), b.bits());
+                costly(Work::Divide, units, || Integer::div_floor(&a, &b))?
             }
             BinOp::Percent => {
                 if b.is_zero() {
                     return Err(Error::value_error("integer modulo by zero"));
                 }
-                Integer::mod_floor(&a, &b)
+                let units = Work::Divide.units(a.bits(), b.bits());
+                costly(Work::Divide, units, || Integer::mod_floor(&a, &b))?
             }
             BinOp::Amp => a & b,
             BinOp::Pipe => a | b,

@@ -57,6 +57,13 @@ pub(crate) fn sort_values(items: &mut [Value], reverse: bool) -> Result<()> {
 
 /// Sorts `items` stably by `key(item)`, in the reference's order of comparisons.
 fn sort_by<T>(items: &mut [T], key: impl Fn(&T) -> &Value, reverse: bool) -> Result<()> {
+    // A big sort cannot be interrupted: guarded by the deadline.
+    use super::limits::{costly, Work};
+    let units = Work::Sort.units(items.len() as u64, 0);
+    costly(Work::Sort, units, || sort_unguarded(items, key, reverse))?
+}
+
+fn sort_unguarded<T>(items: &mut [T], key: impl Fn(&T) -> &Value, reverse: bool) -> Result<()> {
     if items.iter().all(|x| matches!(key(x), Value::Int(_))) {
         let int = |x: &T| match key(x) {
             Value::Int(i) => *i,

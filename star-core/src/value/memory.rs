@@ -138,13 +138,22 @@ struct Installed {
     base: isize,
     /// The memory limit in bytes (`usize::MAX`: none).
     limit: usize,
+    /// The execution's deadline, for native operations that take long
+    /// (`eval/limits.rs`'s cost guard).
+    deadline: Option<std::time::Instant>,
 }
 
 const NOTHING: Installed = Installed {
     id: 0,
     base: 0,
     limit: usize::MAX,
+    deadline: None,
 };
+
+/// The deadline of the execution running on this thread, if it has one.
+pub(crate) fn deadline() -> Option<std::time::Instant> {
+    INSTALLED.with(Cell::get).deadline
+}
 
 thread_local! {
     /// Net bytes charged minus credited on this OS thread.
@@ -308,6 +317,9 @@ pub(crate) struct Account {
     max_size: usize,
     /// The bytes used when the account was last uninstalled.
     used: isize,
+    /// The execution's deadline (kept here because the account is what is installed
+    /// while the execution runs).
+    deadline: Option<std::time::Instant>,
 }
 
 impl Default for Account {
@@ -338,13 +350,20 @@ impl Account {
             limit: limit.unwrap_or(usize::MAX),
             max_size: max_size.unwrap_or(usize::MAX),
             used: 0,
+            deadline: None,
         }
     }
 
     /// Sets the limits and starts counting from zero (installed or not).
-    pub(crate) fn reset(&mut self, limit: Option<usize>, max_size: Option<usize>) {
+    pub(crate) fn reset(
+        &mut self,
+        limit: Option<usize>,
+        max_size: Option<usize>,
+        deadline: Option<std::time::Instant>,
+    ) {
         self.limit = limit.unwrap_or(usize::MAX);
         self.max_size = max_size.unwrap_or(usize::MAX);
+        self.deadline = deadline;
         self.used = 0;
         if self.is_installed() {
             self.install();
@@ -373,6 +392,7 @@ impl Account {
                 id: self.id,
                 base,
                 limit: self.limit,
+                deadline: self.deadline,
             })
         });
         MAX_SIZE.with(|m| m.set(self.max_size));
@@ -407,6 +427,7 @@ pub(crate) struct Parked {
     id: u64,
     used: isize,
     limit: usize,
+    deadline: Option<std::time::Instant>,
     max_size: usize,
     oversize: Option<(Shape, usize)>,
 }
@@ -418,6 +439,7 @@ impl Default for Parked {
             id: 0,
             used: 0,
             limit: usize::MAX,
+            deadline: None,
             max_size: usize::MAX,
             oversize: None,
         }
@@ -432,6 +454,7 @@ pub(crate) fn park() -> Parked {
         id: a.id,
         used: NET.with(Cell::get).wrapping_sub(a.base),
         limit: a.limit,
+        deadline: a.deadline,
         max_size: MAX_SIZE.with(|m| m.replace(usize::MAX)),
         oversize: OVERSIZE.with(|o| o.replace(None)),
     }
@@ -446,6 +469,7 @@ pub(crate) fn unpark(p: Parked) {
             id: p.id,
             base,
             limit: p.limit,
+            deadline: p.deadline,
         })
     });
     MAX_SIZE.with(|m| m.set(p.max_size));

@@ -23,8 +23,16 @@ impl Value {
         out
     }
 
-    /// `repr(x)`, or the memory or size limit's error if the text would pass it.
+    /// `repr(x)`, or the memory or size limit's error if the text would pass it (or
+    /// the deadline's, for a big int too long to convert in the time left).
     pub(crate) fn checked_repr(&self) -> crate::Result<String> {
+        if let Value::BigInt(b) = self {
+            use crate::eval::limits::{costly, Work};
+            let units = Work::Decimal.units(b.bits(), b.bits());
+            let s = costly(Work::Decimal, units, || b.to_string())?;
+            memory::reserve_result(Shape::Str, s.len())?;
+            return Ok(s);
+        }
         let s = self.repr();
         memory::reserve_result(Shape::Str, s.len())?;
         Ok(s)
