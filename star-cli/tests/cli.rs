@@ -565,25 +565,19 @@ fn deeply_nested_values_are_dropped_without_a_crash() {
         };
         let want = format!("{len}\n2\n");
         let f = temp_file("deep.star", &src);
-        let out = star(&["run", "--toplevel-control", "--globalreassign", &f], None);
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
-            want,
-            "{kind} under run: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert_eq!(out.status.code(), Some(0), "{kind} under run");
-        let out = star(
-            &["stream", "--toplevel-control", "--globalreassign"],
-            Some(&src),
-        );
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
-            want,
-            "{kind} under stream: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert_eq!(out.status.code(), Some(0), "{kind} under stream");
+        let flags = ["--toplevel-control", "--globalreassign"];
+        for (how, out) in [
+            ("run", star(&["run", flags[0], flags[1], &f], None)),
+            ("stream", star(&["stream", flags[0], flags[1]], Some(&src))),
+        ] {
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                want,
+                "{kind} under {how}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(out.status.code(), Some(0), "{kind} under {how}");
+        }
     }
 }
 
