@@ -35,10 +35,13 @@ pub fn run(src: &str) {
         let _ = module.exec(&mut thread, src);
     }
     let took = start.elapsed();
-    // The cost rule: a deadline holds within 10% + 100 ms (with room for a loaded
-    // machine, which the fuzzer's own timeout covers beyond this).
+    // The cost rule: a deadline holds within 10% + 100 ms in a release build. The
+    // fuzzer's build runs under AddressSanitizer, several times slower, and a native
+    // operation the rule does not guard (linear in a result the size limit bounds,
+    // such as `json.encode` of a deeply nested value) runs to its end: this bound
+    // catches gross overshoots (the fuzzer's own timeout catches hangs).
     assert!(
-        took < DEADLINE + DEADLINE / 10 + Duration::from_millis(400),
+        took < DEADLINE * 3 + Duration::from_secs(1),
         "took {took:?}"
     );
 }
