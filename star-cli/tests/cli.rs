@@ -646,6 +646,10 @@ fn expensive_native_operations_keep_the_deadline() {
         "def f(n):\n    x = 3\n    for i in range(n):\n        x = x * x\n    return x\nx = f(27)\n",
         "x = 7\nfor i in range(22):\n    x = x * x\ns = str(x)\n",
         "x = int('7' * 20000000)\n",
+        // Found by the fuzzer: walks of shared structure, exponential in its depth.
+        "x = [1]\nfor i in range(60):\n    x = [x, x]\ny = x == x\n",
+        "x = [1]\nfor i in range(60):\n    x = [x, x]\ny = x < x\n",
+        "t = (1,)\nfor i in range(60):\n    t = (t, t)\ny = hash(t)\n",
     ] {
         let f = temp_file("costly.star", src);
         let start = std::time::Instant::now();

@@ -266,6 +266,32 @@ impl Meter {
     }
 }
 
+thread_local! {
+    /// Calls of [`native_tick`] on this thread.
+    static NATIVE_TICKS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// A step of a native walk whose length the step budget does not bound: comparing or
+/// hashing values that share structure (`x = [x, x]` sixty times is small, and
+/// compares with itself in 2^60 steps). Every 65,536 calls it checks the deadline of
+/// the execution running on this thread.
+#[inline]
+pub(crate) fn native_tick() -> Result<()> {
+    let n = NATIVE_TICKS.with(|c| {
+        let n = c.get().wrapping_add(1);
+        c.set(n);
+        n
+    });
+    if n & 0xFFFF == 0 {
+        if let Some(d) = memory::deadline() {
+            if Instant::now() >= d {
+                return Err(deadline_exceeded());
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Native operations whose cost grows faster than their result: one of them can run
 /// for minutes without a step in between (squaring a number of millions of digits,
 /// printing it in decimal). See [`costly`].

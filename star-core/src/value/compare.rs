@@ -79,6 +79,7 @@ fn equals(a: &Value, b: &Value, depth: u32) -> Result<bool> {
             if depth >= MAX_DEPTH {
                 return Err(depth_error());
             }
+            crate::eval::limits::native_tick()?;
             for (k, v) in x.iter() {
                 match y.get(k) {
                     Some(w) if equals(v, w, depth + 1)? => {}
@@ -119,6 +120,7 @@ fn seq_equals(x: &[Value], y: &[Value], depth: u32) -> Result<bool> {
     if depth >= MAX_DEPTH {
         return Err(depth_error());
     }
+    crate::eval::limits::native_tick()?;
     for (a, b) in x.iter().zip(y) {
         if !equals(a, b, depth + 1)? {
             return Ok(false);
@@ -162,6 +164,7 @@ fn seq_compare(x: &[Value], y: &[Value], op: &str, depth: u32) -> Result<Orderin
     if depth >= MAX_DEPTH {
         return Err(depth_error());
     }
+    crate::eval::limits::native_tick()?;
     for (a, b) in x.iter().zip(y) {
         if !equals(a, b, depth + 1)? {
             return compare(a, b, op, depth + 1);
@@ -284,6 +287,7 @@ fn hash(v: &Value, depth: u32) -> Result<u32> {
             if depth >= MAX_DEPTH {
                 return Err(depth_error());
             }
+            crate::eval::limits::native_tick()?;
             let mut h: u32 = 0x345678;
             for x in t.iter() {
                 h = (h ^ hash(x, depth + 1)?).wrapping_mul(1_000_003);
