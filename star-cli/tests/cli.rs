@@ -4,14 +4,19 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-fn star(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_star"))
+/// Starts `star` with `args` and its standard streams piped.
+fn spawn_star(args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_star"))
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("star runs");
+        .expect("star runs")
+}
+
+fn star(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = spawn_star(args);
     if let Some(s) = stdin {
         child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
     } else {
@@ -407,13 +412,7 @@ fn run_limits_stop_runaway_programs_with_a_message_naming_the_limit() {
 #[test]
 fn stream_runs_each_statement_while_the_input_is_still_arriving() {
     use std::io::{BufRead, BufReader};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_star"))
-        .args(["stream"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("star runs");
+    let mut child = spawn_star(&["stream"]);
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
@@ -603,13 +602,7 @@ fn a_struct_that_contains_itself_prints() {
 /// the process exits without waiting for standard input to close.
 #[test]
 fn stream_deadline_ends_the_process_while_input_stays_open() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_star"))
-        .args(["stream", "--timeout", "1"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("star runs");
+    let mut child = spawn_star(&["stream", "--timeout", "1"]);
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"print(1)\n").unwrap();
     let start = std::time::Instant::now();
